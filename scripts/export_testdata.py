@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Build isptool's training-form test networks in PyTorch, export them to ONNX and write reference
+data and the manifest under testdata/.
+
+For every model NAME this writes (paths relative to the repository root):
+  testdata/NAME.onnx          TorchScript exporter (dynamo=False), opset 17, default constant folding
+  testdata/NAME.dynamo.onnx   torch.export-based exporter (dynamo=True), default opset/optimizer
+  testdata/NAME.input.npy     float32 NCHW input, seeded uniform [0, 1)
+  testdata/NAME.output.npy    float32 PyTorch eval-mode output for that input
+and testdata/models.json (list of entries, one per model).
+
+Every ONNX file is checked in onnxruntime against the PyTorch output (max abs error relative to the
+output range must be below 1e-5). A dynamo export that fails or looks wrong is not written; the
+reason goes into the manifest entry instead.
+
+Usage:  python3 scripts/export_testdata.py [--only NAME]
+Deterministic: the same torch/onnx versions on the same machine reproduce identical files.
+"""
+import argparse
+import collections
+import inspect
+import json
+import logging
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+
+import models as M
+
+REPO = Path(__file__).resolve().parent.parent
+TESTDATA = REPO / "testdata"
+MANIFEST = TESTDATA / "models.json"
+TORCHSCRIPT_OPSET = 17
+REL_TOLERANCE = 1e-5
+# Exporter metadata keys dropped from dynamo exports: the Python stack traces hold absolute paths
+# of this machine (and make files differ between checkouts). Other node metadata is kept.
+DROPPED_NODE_METADATA = {"pkg.torch.onnx.stack_trace"}
+
+NOTE_TS_BN = ("TorchScript export (eval) fuses every Conv->BN pair into the Conv; BNs after an Add "
+              "or on identity branches stay BatchNormalization.")
+NOTE_DYNAMO_BN = ("dynamo export with the default optimize=True also fuses Conv->BN pairs "
+                  "(onnxscript optimizer; fused initializers keep the PyTorch parameter name, "
+                  "e.g. 'x.conv.weight' now holds the fused kernel and 'x.conv.weight_bias' the "
+                  "new bias); with optimize=False BNs would stay unfused but Shape/Expand/"
+                  "CastLike helpers appear.")
+NOTE_BORDER = ("Border writes (F.pad with zeros, then in-place slice assignment of the top, "
+               "bottom, left, right pad rows/columns with per-channel values): TorchScript "
+               "exports Pad (pads computed by ConstantOfShape/Concat/Reshape/Slice/Transpose/"
+               "Cast from constants) followed by 4 ScatterND, each fed by ~40 helper nodes: "
+               "updates = Reshape(Expand(Expand(<values (C,1,1) initializer>, ...), "
+               "Shape(Slice(padded, region))), ...), indices built from Shape/Gather/Cast/Range/"
+               "Reshape/Add/Expand/Unsqueeze/Concat; all inputs are static, so everything but "
+               "the ScatterND data input folds to constants. dynamo exports Pad(zeros) -> "
+               "Transpose(2,1,0,3) -> ScatterND(idx [[0]]) -> Identity -> ScatterND(idx "
+               "[[H-1]]) -> Transpose(3,1,0,2) -> ScatterND([[0]]) -> Identity -> "
+               "ScatterND([[W-1]]) -> Transpose(3,1,2,0), with indices and pre-broadcast "
+               "update tensors as initializers.")
+
+# name -> how to build it. `seed` seeds the weights (torch default init) and the randomizer;
+# `input_seed` seeds the reference input.
+MODELS = [
+    dict(name="syenet_isp", build=M.SYENetISP, input_shape=(1, 4, 32, 32), seed=101,
+         notes="SYENet-style ISP, packed RGGB -> RGB x2. ConvRep5/ConvRep3/ConvRepPoint blocks "
+               "(plain + BN branches concatenated, then biased 1x1 compress), QCU "
+               "0.1*a(x)*b(x)+bias, PReLU, channel attention (GlobalAveragePool, 1x1, ReLU, 1x1, "
+               "Sigmoid, Mul), residual Add, PixelShuffle(2) -> DepthToSpace CRD. "
+               "Deploy convs: head 1 + QCU 2 + body 1 + attention 2 + point 1 + tail 1 = 8. "
+               "The QCU's 0.1 is Mul by a scalar constant (folds into a conv of a or b). "
+               "In the dynamo export the global average pool is ReduceMean(axes 2,3, keepdims)."),
+    dict(name="repvgg", build=M.RepVGGNet, input_shape=(1, 3, 32, 32), seed=102,
+         notes="5 RepVGG blocks: 3->8 s2 (no identity), 8->8 (BN identity), 8->8 groups=2 "
+               "(BN identity), 8->16 s2 (no identity), 16->16 (BN identity). " + NOTE_TS_BN),
+    dict(name="acnet", build=M.ACNet, input_shape=(1, 3, 32, 32), seed=103,
+         notes="3 ACBlocks (3x3 + 3x1 + 1x3 conv-BN, centre-aligned), ReLU after each; the "
+               "middle one has stride 2. All BNs follow a conv, so no BatchNormalization is "
+               "left in either export."),
+    dict(name="mobileone", build=M.MobileOneNet, input_shape=(1, 8, 32, 32), seed=104,
+         notes="3 MobileOne units (depthwise 3x3 block + pointwise 1x1 block, k=4 conv-BN "
+               "branches each, 1x1 scale branch in the depthwise block, BN skip when shapes "
+               "allow): 8->8 (skips in dw and pw), 8->16 stride 2 (no skips), 16->16 (skips). "
+               "Deploy: one conv per block = 6. " + NOTE_TS_BN),
+    dict(name="dbb", build=M.DBBNet, input_shape=(1, 4, 32, 32), seed=105,
+         notes="2 Diverse Branch Blocks (k=3): 4->8 stride 1, 8->8 stride 2; ReLU after each. "
+               "Branches: 3x3 conv-BN; 1x1 conv-BN; 1x1 -> BNAndPad -> AveragePool(3, stride, "
+               "pad 0) -> BN; identity-based 1x1 (kernel = weight + I, added in forward) -> "
+               "BNAndPad -> 3x3 pad 0 -> BN. BNAndPad pads with the BN bias values. Constant "
+               "folding (TorchScript default, dynamo optimizer) turns weight + I and the pad "
+               "values into initializers, so no Add feeds a Conv weight. Avg branch: both exporters "
+               "fuse the BNAndPad's BN into the bias-free 1x1, so the pad values equal that "
+               "Conv's bias (exact fold); the BN after AveragePool stays BatchNormalization. "
+               "1x1->3x3 branch: TorchScript does NOT fuse the BN behind the identity-based 1x1 "
+               "(its kernel is computed, not a parameter), giving Conv -> BatchNormalization -> "
+               "Pad -> ScatterND x4 -> Conv with pad values = the BN's bias values; dynamo fuses "
+               "it (Conv -> Pad -> ...). " + NOTE_BORDER),
+    dict(name="ecbsr", build=M.ECBSR, input_shape=(1, 3, 24, 24), seed=106,
+         notes="ECBSR x2: head ECB 3->8, one body ECB 8->8, tail ECB 8->12 (no activation), "
+               "PReLU after head and body, PixelShuffle(2) -> DepthToSpace CRD. ECB branches: "
+               "3x3; 1x1 (->16) -> bias-pad -> 3x3 pad 0; 1x1 -> bias-pad -> depthwise "
+               "Sobel-x / Sobel-y / Laplacian (mask * scale, + bias). No BN. Constant folding "
+               "(both exporters) turns scale * mask into a Conv weight initializer, so no Mul "
+               "is left in front of the depthwise convs. One body ECB instead of two to keep "
+               "the TorchScript file well under 1 MB. " + NOTE_BORDER),
+    dict(name="qarepvgg", build=M.QARepVGGNet, input_shape=(1, 3, 32, 32), seed=107,
+         notes="3 QARepVGG blocks: 3->8 s2 (no identity), 8->8, 8->8 (plain identity). "
+               "Branches 3x3 conv-BN + 1x1 conv (no bias) + identity, then BatchNormalization "
+               "after the sum (survives in both exports), then ReLU."),
+    dict(name="seq_zero_pad", build=M.SeqZeroPadNet, input_shape=(1, 3, 32, 32), seed=108,
+         expect_refused=["1x1 conv with bias (|b| in 0.5..1) -> 3x3 conv with zero padding 1: "
+                         "the intermediate map is zero-padded, not bias-padded, so merging the "
+                         "pair into one 3x3 is not exact (borders differ); keep both convs"],
+         notes="Biased 1x1 (3->8) -> 3x3 pad 1 (8->8) -> ReLU -> RepVGG block 8->8 with BN "
+               "identity. Deploy: 1x1 + 3x3 stay (inexact fold must be refused) + merged "
+               "RepVGG block = 3 convs."),
+]
+
+
+def histogram(model):
+    return dict(sorted(collections.Counter(n.op_type for n in model.graph.node).items()))
+
+
+def conv_count(model):
+    return sum(1 for n in model.graph.node if n.op_type == "Conv")
+
+
+def run_onnxruntime(path, x):
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    return sess.run(None, {sess.get_inputs()[0].name: x})[0]
+
+
+def compare(path, x, reference):
+    """Max abs error and error relative to the output range; raises if above tolerance."""
+    out = run_onnxruntime(path, x)
+    if out.shape != reference.shape:
+        raise ValueError(f"{path.name}: output shape {out.shape} != {reference.shape}")
+    err = float(np.abs(out - reference).max())
+    rel = err / float(reference.max() - reference.min())
+    if not rel < REL_TOLERANCE:
+        raise ValueError(f"{path.name}: max abs error {err:.3g} (relative {rel:.3g}) "
+                         f">= {REL_TOLERANCE}")
+    return err, rel
+
+
+def check_self_contained(path, model, input_shape, output_shape):
+    """Weights inline as initializers, no external data, one static-shaped input and one output.
+
+    Returns a note when the output shape is declared with symbolic dims (accepted: that is what
+    the exporter wrote), raises on anything else that is off."""
+    problems = []
+    if path.with_name(path.name + ".data").exists() or any(
+            t.data_location == onnx.TensorProto.EXTERNAL for t in model.graph.initializer):
+        problems.append("external data")
+    if not model.graph.initializer:
+        problems.append("no initializers")
+    if len(model.graph.input) != 1 or len(model.graph.output) != 1:
+        problems.append(f"{len(model.graph.input)} inputs / {len(model.graph.output)} outputs")
+
+    def dims(v):
+        return tuple(d.dim_value if d.HasField("dim_value") else d.dim_param
+                     for d in v.type.tensor_type.shape.dim)
+    if dims(model.graph.input[0]) != tuple(input_shape):
+        problems.append(f"input shape {dims(model.graph.input[0])}")
+    out_dims = dims(model.graph.output[0])
+    symbolic = len(out_dims) == len(output_shape) and all(
+        isinstance(d, str) or d == e for d, e in zip(out_dims, output_shape))
+    if out_dims != tuple(output_shape) and not symbolic:
+        problems.append(f"output shape {out_dims}")
+    foreign = sorted({n.domain for n in model.graph.node if n.domain not in ("", "ai.onnx")})
+    if foreign or model.functions:
+        problems.append(f"non-standard domains {foreign} / {len(model.functions)} functions")
+    data = path.read_bytes()
+    for marker in (str(REPO).encode(), str(Path.home()).encode()):
+        if marker in data:
+            problems.append(f"contains the local path {marker.decode()}")
+    if problems:
+        raise ValueError(f"{path.name}: " + "; ".join(problems))
+    if out_dims != tuple(output_shape):
+        return (f"{path.name} declares its output shape symbolically {list(out_dims)} "
+                f"(the exporter's shape inference did not get through the graph); the real "
+                f"shape is {list(output_shape)}.")
+    return None
+
+
+# torch.onnx.export grew `dynamo=` (and later `external_data=`) in torch 2.x; older torch (e.g.
+# Debian's 1.13) only has the TorchScript exporter.
+EXPORT_PARAMS = inspect.signature(torch.onnx.export).parameters
+HAS_DYNAMO_EXPORTER = "dynamo" in EXPORT_PARAMS
+
+
+def export_torchscript(model, x, path):
+    extra = {"dynamo": False} if HAS_DYNAMO_EXPORTER else {}
+    torch.onnx.export(model, (x,), str(path), opset_version=TORCHSCRIPT_OPSET,
+                      input_names=["input"], output_names=["output"], **extra)
+
+
+def export_dynamo(model, x, path):
+    if not HAS_DYNAMO_EXPORTER:
+        raise RuntimeError(f"torch {torch.__version__} has no dynamo=True exporter")
+    extra = {"external_data": False} if "external_data" in EXPORT_PARAMS else {}
+    torch.onnx.export(model, (x,), str(path), dynamo=True, input_names=["input"],
+                      output_names=["output"], verbose=False, **extra)
+    proto = onnx.load(str(path))
+    for node in proto.graph.node:
+        keep = [p for p in node.metadata_props if p.key not in DROPPED_NODE_METADATA]
+        del node.metadata_props[:]
+        node.metadata_props.extend(keep)
+    onnx.save(proto, str(path))
+
+
+def build(spec):
+    torch.manual_seed(spec["seed"])
+    model = spec["build"]()
+    M.randomize_model(model, spec["seed"] + 1000)
+    return model.eval()
+
+
+def process(spec, versions):
+    name = spec["name"]
+    model = build(spec)
+    gen = torch.Generator().manual_seed(spec["seed"] + 2000)
+    x = torch.rand(spec["input_shape"], generator=gen, dtype=torch.float32)
+    with torch.no_grad():
+        y = model(x).numpy().astype(np.float32)
+    x_np = x.numpy()
+    np.save(TESTDATA / f"{name}.input.npy", x_np)
+    np.save(TESTDATA / f"{name}.output.npy", y)
+    print(f"== {name}: input {tuple(x_np.shape)} -> output {tuple(y.shape)}, "
+          f"range [{y.min():.4g}, {y.max():.4g}], deploy convs {M.count_deploy_convs(model)}")
+
+    entry = {"name": name, "onnx": [], "input": f"{name}.input.npy",
+             "output": f"{name}.output.npy", "input_shape": list(x_np.shape),
+             "output_shape": list(y.shape), "deploy_convs": M.count_deploy_convs(model)}
+    exports = []
+
+    ts_path = TESTDATA / f"{name}.onnx"
+    export_torchscript(model, x, ts_path)
+    ts = onnx.load(str(ts_path))
+    onnx.checker.check_model(ts)
+    shape_notes = [check_self_contained(ts_path, ts, x_np.shape, y.shape)]
+    err, rel = compare(ts_path, x_np, y)
+    print(f"   {ts_path.name}: {ts_path.stat().st_size} bytes, opset "
+          f"{ts.opset_import[0].version}, max abs err {err:.3g} (relative {rel:.3g})")
+    print(f"   ops: {histogram(ts)}")
+    entry["onnx"].append(ts_path.name)
+    entry["training_convs"] = conv_count(ts)
+    exports.append({"file": ts_path.name, "exporter": "torchscript (dynamo=False)",
+                    "opset": ts.opset_import[0].version, "conv_nodes": conv_count(ts),
+                    "ops": histogram(ts)})
+
+    dyn_path = TESTDATA / f"{name}.dynamo.onnx"
+    dynamo_problem = None
+    try:
+        export_dynamo(model, x, dyn_path)
+        dyn = onnx.load(str(dyn_path))
+        onnx.checker.check_model(dyn)
+        shape_notes.append(check_self_contained(dyn_path, dyn, x_np.shape, y.shape))
+        err, rel = compare(dyn_path, x_np, y)
+    except Exception as exc:  # recorded in the manifest instead of shipping a broken file
+        dynamo_problem = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        for leftover in (dyn_path, dyn_path.with_name(dyn_path.name + ".data")):
+            leftover.unlink(missing_ok=True)
+        print(f"   dynamo export REJECTED: {dynamo_problem}")
+    if dynamo_problem is None:
+        print(f"   {dyn_path.name}: {dyn_path.stat().st_size} bytes, opset "
+              f"{dyn.opset_import[0].version}, max abs err {err:.3g} (relative {rel:.3g})")
+        print(f"   ops: {histogram(dyn)}")
+        entry["onnx"].append(dyn_path.name)
+        exports.append({"file": dyn_path.name,
+                        "exporter": "torch.export (dynamo=True); node metadata "
+                                    "pkg.torch.onnx.stack_trace removed",
+                        "opset": dyn.opset_import[0].version, "conv_nodes": conv_count(dyn),
+                        "ops": histogram(dyn)})
+
+    if "expect_refused" in spec:
+        entry["expect_refused"] = spec["expect_refused"]
+    notes = spec["notes"]
+    if dynamo_problem is not None:
+        notes += f" dynamo export not shipped: {dynamo_problem}"
+    elif any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules()):
+        notes += " " + NOTE_DYNAMO_BN
+    notes = " ".join([notes] + [n for n in shape_notes if n])
+    entry["notes"] = notes
+    entry["exports"] = exports
+    entry["generated_with"] = versions
+    return entry
+
+
+def main():
+    names = [s["name"] for s in MODELS]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=names, help="regenerate one model only")
+    args = parser.parse_args()
+
+    warnings.filterwarnings("ignore")
+    logging.getLogger("torch.onnx").setLevel(logging.ERROR)
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    TESTDATA.mkdir(exist_ok=True)
+    versions = {"torch": torch.__version__, "onnx": onnx.__version__,
+                "onnxruntime": ort.__version__, "numpy": np.__version__}
+    try:
+        import onnxscript  # used by the dynamo exporter only
+        versions["onnxscript"] = onnxscript.__version__
+    except ImportError:
+        pass
+
+    entries = {}
+    if args.only and MANIFEST.exists():
+        entries = {e["name"]: e for e in json.loads(MANIFEST.read_text())}
+    for spec in MODELS:
+        if args.only is None or spec["name"] == args.only:
+            entries[spec["name"]] = process(spec, versions)
+    ordered = [entries[n] for n in names if n in entries]
+    MANIFEST.write_text(json.dumps(ordered, indent=2) + "\n")
+    print(f"wrote {MANIFEST.relative_to(REPO)} ({len(ordered)} models)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
