@@ -96,8 +96,10 @@ public final class OnnxImporter {
             }
             return m;
         } catch (IOException e) {
+            String why = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+            int stop = why.indexOf(". ");
             throw new ModelException(label + ": not a valid ONNX file (truncated or corrupt protobuf: "
-                    + e.getMessage().replaceAll("\\s+", " ") + "); re-export or re-download the model", e);
+                    + (stop > 0 ? why.substring(0, stop) : why) + "); re-export or re-download the model", e);
         }
     }
 

@@ -1,0 +1,71 @@
+package isptool.backends.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import isptool.graph.DType;
+import isptool.graph.ModelException;
+import isptool.graph.Tensor;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ComparisonTest {
+    private static Tensor floats(float... v) {
+        return Tensor.ofFloats(new long[] {v.length}, v);
+    }
+
+    @Test
+    void measuresAgainstTheReferenceRange() {
+        Comparison c = Comparison.of("y", floats(0, 1, 2, 3), floats(0, 1, 2, 3.5f));
+        assertEquals(0.5, c.maxAbs(), 1e-12);
+        assertEquals(0.5 / 3, c.maxRel(), 1e-12);
+        // mse = 0.25 / 4, peak = 3: 10 log10(9 / 0.0625)
+        assertEquals(10 * Math.log10(9 / 0.0625), c.psnr(), 1e-9);
+        assertEquals((1 + 4 + 10.5) / Math.sqrt(14 * (1 + 4 + 12.25)), c.cosine(), 1e-12);
+        assertEquals("output \"y\": max abs 5.0e-01, rel 1.7e-01, PSNR 21.6 dB, cosine 0.997409", c.toString());
+    }
+
+    @Test
+    void equalOutputsAreExact() {
+        Comparison c = Comparison.of("y", floats(1, 2), floats(1, 2));
+        assertTrue(c.isExact());
+        assertEquals("output \"y\": max abs 0.0e+00, rel 0.0e+00, PSNR inf dB, cosine 1.000000", c.toString());
+    }
+
+    @Test
+    void constantReferenceFallsBackToItsMagnitude() {
+        Comparison c = Comparison.of("p", floats(0.001f, 0.001f), floats(0.001f, 0.0011f));
+        assertEquals(0.1, c.maxRel(), 1e-4);
+        assertEquals(0, Comparison.of("z", floats(0, 0), floats(0, 0)).maxRel());
+    }
+
+    @Test
+    void matchingNaNsAreEqualOthersAreInfinitelyWrong() {
+        assertTrue(Comparison.of("s", floats(Float.NaN, 1, 2), floats(Float.NaN, 1, 2)).isExact());
+        Comparison c = Comparison.of("s", floats(Float.NaN, 1, 2), floats(0, 1, 2));
+        assertEquals(Double.POSITIVE_INFINITY, c.maxAbs());
+        assertTrue(!c.withinRelative(1e-3));
+    }
+
+    @Test
+    void comparesAcrossElementTypes() {
+        Tensor ref = floats(0.5f, 0.25f);
+        Tensor half = Tensor.of(DType.FLOAT16, new long[] {2}, new double[] {0.5, 0.25});
+        assertTrue(Comparison.of("y", ref, half).isExact());
+    }
+
+    @Test
+    void comparesMapsByName() {
+        List<Comparison> r = Comparison.compare(Map.of("a", floats(1), "b", floats(2)),
+                Map.of("b", floats(2), "a", floats(1)));
+        assertEquals(2, r.size());
+        assertTrue(r.stream().allMatch(Comparison::isExact));
+        ModelException e = assertThrows(ModelException.class,
+                () -> Comparison.compare(Map.of("a", floats(1)), Map.of("b", floats(1))));
+        assertTrue(e.getMessage().startsWith("output \"a\" is missing"), e.getMessage());
+        e = assertThrows(ModelException.class, () -> Comparison.of("a", floats(1, 2), floats(1, 2, 3)));
+        assertTrue(e.getMessage().contains("shape [2]") && e.getMessage().contains("[3]"), e.getMessage());
+    }
+}

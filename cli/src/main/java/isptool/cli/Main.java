@@ -1,0 +1,44 @@
+package isptool.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The isptool command line: subcommands only; each command's work lives in its own class. */
+@Command(name = "isptool",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Takes a camera/vision network as it was trained (ONNX) and delivers what runs fast on a phone's NPU.",
+        subcommands = {ReparamCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit status for bad input: missing/corrupt files, unsupported models, wrong arguments. */
+    public static final int EXIT_BAD_INPUT = 2;
+    /** Exit status when the result does not match the source within tolerance. */
+    public static final int EXIT_MISMATCH = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler(ErrorHandler::onParameterError);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"isptool " + (v == null ? "0.1.0" : v)};
+        }
+    }
+}

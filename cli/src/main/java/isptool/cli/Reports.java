@@ -1,0 +1,76 @@
+package isptool.cli;
+
+import isptool.graph.io.AtomicFiles;
+import isptool.passes.PassReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** How commands print what they did, and the same as JSON for --report. */
+final class Reports {
+    private Reports() {
+    }
+
+    static void printFolds(PrintWriter out, PassReport report) {
+        Map<String, Integer> counts = report.appliedCounts();
+        out.printf("  folds applied: %d%n", report.applied().size());
+        counts.forEach((pass, n) -> out.printf("    %-24s %d%n", pass, n));
+        List<PassReport.Entry> refused = report.refused();
+        if (!refused.isEmpty()) {
+            out.printf("  folds refused: %d%n", refused.size());
+            for (PassReport.Entry e : refused) {
+                out.printf("    %s: node \"%s\": %s%n", e.pass(), e.node(), e.what());
+            }
+        }
+    }
+
+    static Map<String, Object> foldsJson(PassReport report) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("counts", report.appliedCounts());
+        m.put("applied", entries(report.applied()));
+        m.put("refused", entries(report.refused()));
+        return m;
+    }
+
+    private static List<Object> entries(List<PassReport.Entry> list) {
+        List<Object> r = new ArrayList<>();
+        for (PassReport.Entry e : list) {
+            r.add(Map.of("pass", e.pass(), "node", e.node(), "what", e.what()));
+        }
+        return r;
+    }
+
+    static void printVerification(PrintWriter out, Verification.Result r) {
+        out.printf("  verify (%s): %s%n", r.inputDescription(), r.ok() ? "ok" : "MISMATCH");
+        for (String line : r.lines()) {
+            out.printf("    %s%n", line);
+        }
+    }
+
+    static void writeJson(Path file, Map<String, Object> content) throws IOException {
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        for (String k : List.of("command", "input", "output", "before", "after", "passes", "verification", "seconds", "memory")) {
+            if (content.containsKey(k)) {
+                ordered.put(k, content.get(k));
+            }
+        }
+        content.forEach(ordered::putIfAbsent);
+        byte[] bytes = Json.write(ordered).getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(file, o -> o.write(bytes));
+    }
+
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format("%.1f KB", bytes / 1024.0);
+        }
+        return String.format("%.1f MB", bytes / (1024.0 * 1024));
+    }
+}

@@ -1,0 +1,134 @@
+package isptool.cli;
+
+import isptool.backends.ort.Inputs;
+import isptool.backends.ort.OrtRunner;
+import isptool.backends.verify.Comparison;
+import isptool.graph.Graph;
+import isptool.graph.ModelException;
+import isptool.graph.Tensor;
+import isptool.graph.Value;
+import isptool.graph.io.TensorFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Runs the source and the result on the same input and compares every output. */
+final class Verification {
+    /** The comparison of every output, judged against a relative tolerance. */
+    record Result(String inputDescription, List<Comparison> comparisons, double tolerance) {
+        boolean ok() {
+            return comparisons.stream().allMatch(c -> c.withinRelative(tolerance));
+        }
+
+        List<String> lines() {
+            List<String> r = new ArrayList<>();
+            for (Comparison c : comparisons) {
+                r.add(c + (c.withinRelative(tolerance) ? "" : String.format(Locale.ROOT, "  (tolerance %.0e)", tolerance)));
+            }
+            return r;
+        }
+
+        String worst() {
+            Comparison w = comparisons.stream().max((a, b) -> Double.compare(a.maxRel(), b.maxRel())).orElseThrow();
+            return String.format(Locale.ROOT, "output \"%s\": max abs %.2e, relative %.2e > %.0e", w.output(), w.maxAbs(),
+                    w.maxRel(), tolerance);
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("input", inputDescription);
+            m.put("tolerance", tolerance);
+            m.put("ok", ok());
+            List<Object> outs = new ArrayList<>();
+            for (Comparison c : comparisons) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("output", c.output());
+                o.put("max_abs", c.maxAbs());
+                o.put("max_rel", c.maxRel());
+                o.put("psnr_db", c.psnr());
+                o.put("cosine", c.cosine());
+                outs.add(o);
+            }
+            m.put("outputs", outs);
+            return m;
+        }
+    }
+
+    private Verification() {
+    }
+
+    /** Runs two ONNX files in onnxruntime (from disk, so large weights stay off the Java heap). */
+    static Result compareOnnx(Path reference, Path candidate, Graph g, VerifyOptions opts, long seed) {
+        Map<String, Tensor> inputs = inputs(g, opts, seed);
+        Map<String, Tensor> ref = OrtRunner.runOnce(reference, inputs, OrtRunner.Options.REFERENCE);
+        Map<String, Tensor> got = OrtRunner.runOnce(candidate, inputs, OrtRunner.Options.REFERENCE);
+        String what = opts.inputs.isEmpty() ? "random input, seed " + seed : String.join(", ", opts.inputs);
+        return new Result(what, Comparison.compare(ref, got), opts.tolerance);
+    }
+
+    /** The user's --verify-input tensors, checked against the graph's inputs, or seeded random ones. */
+    static Map<String, Tensor> inputs(Graph g, VerifyOptions opts, long seed) {
+        if (opts.inputs.isEmpty()) {
+            return Inputs.random(g, seed);
+        }
+        Map<String, Tensor> r = new LinkedHashMap<>();
+        for (String spec : opts.inputs) {
+            int eq = spec.indexOf('=');
+            String name;
+            String file;
+            if (eq > 0) {
+                name = spec.substring(0, eq);
+                file = spec.substring(eq + 1);
+            } else if (g.inputs().size() == 1) {
+                name = g.inputs().get(0).name();
+                file = spec;
+            } else {
+                throw new ModelException("--verify-input " + spec + ": the model has " + g.inputs().size()
+                        + " inputs; write NAME=file.npy (inputs: " + names(g) + ")");
+            }
+            Value in = g.value(name);
+            if (in == null || !g.isGraphInput(in)) {
+                throw new ModelException("--verify-input " + spec + ": \"" + name + "\" is not an input of "
+                        + g.source() + " (inputs: " + names(g) + ")");
+            }
+            Tensor t = TensorFiles.read(Path.of(file));
+            checkShape(g, in, t, file);
+            r.put(name, t);
+        }
+        for (Value in : g.inputs()) {
+            if (!r.containsKey(in.name())) {
+                throw new ModelException("--verify-input gives no tensor for input \"" + in.name() + "\" of "
+                        + g.source() + "; give one per input as NAME=file.npy");
+            }
+        }
+        return r;
+    }
+
+    private static void checkShape(Graph g, Value in, Tensor t, String file) {
+        if (in.shape() == null) {
+            return;
+        }
+        long[] want = in.shape().dims();
+        long[] have = t.shape();
+        boolean ok = want.length == have.length;
+        for (int i = 0; ok && i < want.length; i++) {
+            ok = want[i] < 0 || want[i] == have[i];
+        }
+        if (!ok) {
+            throw new ModelException(file + ": shape " + Arrays.toString(have) + " does not fit input \"" + in.name()
+                    + "\" of " + g.source() + ", which is " + in.shape() + "; save the tensor in the ONNX input layout");
+        }
+    }
+
+    private static String names(Graph g) {
+        List<String> n = new ArrayList<>();
+        for (Value v : g.inputs()) {
+            n.add(v.name() + " " + v.shape());
+        }
+        return String.join(", ", n);
+    }
+}

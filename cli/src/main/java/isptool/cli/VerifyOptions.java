@@ -1,0 +1,21 @@
+package isptool.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How a command checks its result against the source model. */
+final class VerifyOptions {
+    @Option(names = "--verify-input", paramLabel = "[NAME=]x.npy",
+            description = "Verify on this input (.npy in the ONNX input layout) instead of a seeded random one;"
+                    + " NAME= picks the graph input when there are several.")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--no-verify", description = "Skip verification (the output is then unchecked).")
+    boolean skip;
+
+    @Option(names = "--tolerance", defaultValue = "1e-5", paramLabel = "REL",
+            description = "Largest allowed max-abs error relative to the output range (default ${DEFAULT-VALUE}).")
+    double tolerance;
+}

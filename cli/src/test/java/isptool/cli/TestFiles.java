@@ -1,0 +1,42 @@
+package isptool.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the repository's test data is, and running the CLI in-process as a user would. */
+final class TestFiles {
+    private TestFiles() {
+    }
+
+    static Path root() {
+        String prop = System.getProperty("isptool.root");
+        Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("testdata"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("cannot find the repository root (no testdata/ above the working directory)");
+        }
+        return p;
+    }
+
+    static Path testdata(String name) {
+        return root().resolve("testdata").resolve(name);
+    }
+
+    /** Exit status and the text printed on stdout and stderr. */
+    record Run(int status, String out, String err) {
+    }
+
+    static Run isptool(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int status = cl.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,43 @@
+package isptool.passes;
+
+import isptool.passes.cleanup.EliminateIdentity;
+import isptool.passes.cleanup.FoldConstants;
+import isptool.passes.reparam.AveragePoolToConv;
+import isptool.passes.reparam.BatchNormToConv;
+import isptool.passes.reparam.BiasPadToZeroPad;
+import isptool.passes.reparam.FoldAffineIntoConv;
+import isptool.passes.reparam.FoldBatchNormIntoConv;
+import isptool.passes.reparam.FoldPadIntoConv;
+import isptool.passes.reparam.FuseQcuScale;
+import isptool.passes.reparam.MergeConcatOfConvs;
+import isptool.passes.reparam.MergeParallelConvs;
+import isptool.passes.reparam.MergeSequentialConvs;
+import java.util.List;
+
+/** Every pipeline isptool runs, in order, in one place. Each runs to a fixed point. */
+public final class Pipelines {
+    private Pipelines() {
+    }
+
+    /** Structural re-parameterization: training-form graph to deploy-form graph. */
+    public static Pipeline reparam() {
+        return new Pipeline("reparam", List.of(
+                new EliminateIdentity(),
+                new FoldConstants(),
+                new FoldBatchNormIntoConv(),
+                new BatchNormToConv(),
+                new AveragePoolToConv(),
+                new FoldPadIntoConv(),
+                new BiasPadToZeroPad(),
+                new FoldAffineIntoConv(),
+                new FuseQcuScale(),
+                new MergeParallelConvs(),
+                new MergeConcatOfConvs(),
+                new MergeSequentialConvs()));
+    }
+
+    /** Only the clean-up every command needs before looking at a graph (inspect, check). */
+    public static Pipeline cleanup() {
+        return new Pipeline("cleanup", List.of(new EliminateIdentity(), new FoldConstants()));
+    }
+}

@@ -1,0 +1,53 @@
+package isptool.passes.reparam;
+
+import isptool.graph.Graph;
+import isptool.graph.Node;
+import isptool.passes.Pass;
+import isptool.passes.PassReport;
+import isptool.passes.Patterns;
+
+/**
+ * Merges a convolution into the next one when one of the two is a 1x1 with stride 1 and no
+ * padding (DBB/ECB 1x1 -> kxk, SYENet's concat -> 1x1 compress, a BN after a branch sum).
+ * Before: x -> Conv_1(K1, b1) -> Conv_2(K2, b2).  After: x -> Conv(K, b).
+ * Math (per group): K[o,i] = sum_t K2[o,t] * K1[t,i]; b = b2 + sum_{t,h,w} K2[o,t,h,w] * b1[t].
+ * Exactness: always when Conv_2 is the 1x1. When Conv_1 is the 1x1 and Conv_2 zero-pads, the
+ * padded border held zeros, not b1: exact only if b1 == 0 — otherwise refused with the reason.
+ * (A border padded with b1, as DBB and ECBSR export it, is turned into this form by BiasPadToZeroPad.)
+ */
+public final class MergeSequentialConvs implements Pass {
+    @Override
+    public boolean run(Graph g, PassReport report) {
+        boolean changed = false;
+        for (Node second : g.nodes()) {
+            if (!g.contains(second) || !second.is("Conv")) {
+                continue;
+            }
+            Node first = Patterns.soleProducer(g, second.input(0), "Conv");
+            ConvKernel k1 = first == null ? null : ConvKernel.of(first);
+            ConvKernel k2 = k1 == null ? null : ConvKernel.of(second);
+            if (k2 == null || k1.outChannels() != k2.inChannels()) {
+                continue;
+            }
+            if (!k2.isPointwise()) {
+                if (!k1.isPointwise()) {
+                    continue;
+                }
+                if (k2.hasPadding() && k1.hasBias()) {
+                    report.refused(name(), second.name(), "not merged with the 1x1 conv \"" + first.name()
+                            + "\" before it: that conv has a bias and \"" + second.name() + "\" zero-pads its"
+                            + " output, so the border would see the bias instead of zeros (inexact)");
+                    continue;
+                }
+            }
+            ConvKernel merged = ConvKernel.sequence(k1, k2);
+            g.removeNode(second);
+            g.removeNode(first);
+            merged.emit(g, second.name(), first.input(0), second.output(0));
+            report.applied(name(), second.name(), "\"" + first.name() + "\" " + k1 + " then " + k2 + " -> one "
+                    + merged + " conv");
+            changed = true;
+        }
+        return changed;
+    }
+}

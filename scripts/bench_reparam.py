@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Times `isptool reparam` on a large synthetic RepVGG model and reports peak memory.
+
+Generates the model with make_synthetic_repvgg.py (unless it exists), then runs the launcher
+with the Java heap capped at 3x the model size (so a run that needs more fails visibly) and
+reports wall time, the process's peak RSS (Java heap + onnxruntime's native memory + touched
+pages of the memory-mapped model) and the Java heap peak that isptool records in its report.
+
+    python3 scripts/bench_reparam.py [--workdir out/bench] [--blocks 30] [--channels 512] [--runs 3]
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(cmd, env=None):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB, max over all children so far
+    if p.returncode != 0:
+        sys.exit(f"failed ({p.returncode}): {' '.join(map(str, cmd))}\n{p.stdout}\n{p.stderr}")
+    return dt, max(rss, before), p.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workdir", default=str(ROOT / "out" / "bench"))
+    ap.add_argument("--blocks", type=int, default=30)
+    ap.add_argument("--channels", type=int, default=512)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--heap-factor", type=float, default=3.0, help="-Xmx as a multiple of the model size")
+    a = ap.parse_args()
+    work = Path(a.workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    model = work / f"synthetic_repvgg_{a.blocks}x{a.channels}.onnx"
+    if not model.exists():
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "make_synthetic_repvgg.py"), str(model),
+                        "--blocks", str(a.blocks), "--channels", str(a.channels)], check=True)
+    size = model.stat().st_size
+    heap_mb = int(size * a.heap_factor / 2**20)
+    env = dict(os.environ, ISPTOOL_JAVA_OPTS=f"-Xmx{heap_mb}m")
+    launcher = str(ROOT / "isptool")
+    subprocess.run([launcher, "--version"], check=True, capture_output=True)  # build once, outside the timing
+    print(f"model {model.name}: {size / 2**20:.1f} MiB, Java heap capped at {heap_mb} MiB ({a.heap_factor}x)")
+    for verify in (False, True):
+        for i in range(a.runs):
+            out = work / "out.onnx"
+            report = work / "report.json"
+            cmd = [launcher, "reparam", str(model), "-o", str(out), "--report", str(report)]
+            if not verify:
+                cmd.append("--no-verify")
+            dt, rss_kib, stdout = run(cmd, env)
+            r = json.loads(report.read_text())
+            print(f"  {'with' if verify else 'without'} verification, run {i + 1}: {dt:.2f} s wall,"
+                  f" passes {r['seconds']['passes']:.2f} s, peak heap {r['memory']['peak_heap_bytes'] / 2**20:.0f} MiB"
+                  f" ({r['memory']['peak_heap_bytes'] / size:.2f}x model),"
+                  f" Conv {r['before']['convs']} -> {r['after']['convs']}, output {out.stat().st_size / 2**20:.1f} MiB")
+    print(f"  peak RSS over all runs: {rss_kib / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
