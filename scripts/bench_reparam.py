@@ -37,7 +37,7 @@ def main():
     ap.add_argument("--blocks", type=int, default=30)
     ap.add_argument("--channels", type=int, default=512)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--heap-factor", type=float, default=3.0, help="-Xmx as a multiple of the model size")
+    ap.add_argument("--heap-factor", type=float, default=2.0, help="-Xmx as a multiple of the model size")
     a = ap.parse_args()
     work = Path(a.workdir)
     work.mkdir(parents=True, exist_ok=True)

@@ -77,6 +77,33 @@ public final class Graph {
         return new ArrayList<>(nodes);
     }
 
+    /**
+     * The nodes in their current order, for a rewrite loop: a snapshot (safe while rewriting) that
+     * lets go of each node once the loop has passed it, so the weights a rewrite replaced can be
+     * collected before the loop ends.
+     */
+    public Iterable<Node> visit() {
+        Node[] snapshot = nodes.toArray(new Node[0]);
+        return () -> new java.util.Iterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < snapshot.length;
+            }
+
+            @Override
+            public Node next() {
+                if (i >= snapshot.length) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Node n = snapshot[i];
+                snapshot[i++] = null;
+                return n;
+            }
+        };
+    }
+
     public int nodeCount() {
         return nodes.size();
     }
@@ -238,6 +265,7 @@ public final class Graph {
         for (Value v : ins) {
             n.inputs.add(v);
             if (v != null) {
+                register(v);
                 v.users.add(n);
             }
         }
@@ -266,13 +294,38 @@ public final class Graph {
             n.inputs.add(null);
         }
         Value old = n.inputs.get(i);
-        if (old != null) {
-            old.users.remove(n);
-        }
         n.inputs.set(i, v);
         if (v != null) {
+            register(v);
             v.users.add(n);
         }
+        if (old != null) {
+            old.users.remove(n);
+            dropIfUnusedConstant(old);
+        }
+    }
+
+    /**
+     * Forgets a constant nobody reads any more, so a rewrite's replaced weights can be collected
+     * while the pass goes on (large models would otherwise hold old and new weights at once).
+     */
+    private void dropIfUnusedConstant(Value v) {
+        if (v.constant != null && v.users.isEmpty() && values.get(v.name) == v && !inputs.contains(v)
+                && !outputs.contains(v)) {
+            values.remove(v.name);
+        }
+    }
+
+    /** Puts a value that was dropped as an unused constant back when a node reads it again. */
+    private void register(Value v) {
+        Value known = values.get(v.name);
+        if (known == v) {
+            return;
+        }
+        if (known != null) {
+            v.name = freshName(v.name);
+        }
+        values.put(v.name, v);
     }
 
     /** Drops trailing inputs from index i on. */
@@ -281,6 +334,7 @@ public final class Graph {
             Value old = n.inputs.remove(n.inputs.size() - 1);
             if (old != null) {
                 old.users.remove(n);
+                dropIfUnusedConstant(old);
             }
         }
     }
@@ -293,6 +347,7 @@ public final class Graph {
         for (Value v : n.inputs) {
             if (v != null) {
                 v.users.remove(n);
+                dropIfUnusedConstant(v);
             }
         }
         for (Value v : n.outputs) {

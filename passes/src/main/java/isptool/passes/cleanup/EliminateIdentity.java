@@ -16,7 +16,7 @@ public final class EliminateIdentity implements Pass {
     @Override
     public boolean run(Graph g, PassReport report) {
         boolean changed = false;
-        for (Node n : g.nodes()) {
+        for (Node n : g.visit()) {
             if (!(n.is("Identity") || n.is("Dropout")) || n.input(0) == null) {
                 continue;
             }

@@ -19,7 +19,7 @@ public final class AveragePoolToConv implements Pass {
     @Override
     public boolean run(Graph g, PassReport report) {
         boolean changed = false;
-        for (Node pool : g.nodes()) {
+        for (Node pool : g.visit()) {
             if (!g.contains(pool) || !pool.is("AveragePool")) {
                 continue;
             }

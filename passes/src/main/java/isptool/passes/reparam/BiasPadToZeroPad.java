@@ -24,7 +24,7 @@ public final class BiasPadToZeroPad implements Pass {
     @Override
     public boolean run(Graph g, PassReport report) {
         boolean changed = false;
-        for (Node pad : g.nodes()) {
+        for (Node pad : g.visit()) {
             if (!g.contains(pad) || !pad.is("Pad")) {
                 continue;
             }

@@ -20,7 +20,7 @@ public final class FoldAffineIntoConv implements Pass {
     @Override
     public boolean run(Graph g, PassReport report) {
         boolean changed = false;
-        for (Node n : g.nodes()) {
+        for (Node n : g.visit()) {
             if (!g.contains(n)) {
                 continue;
             }

@@ -16,7 +16,7 @@ public final class FoldBatchNormIntoConv implements Pass {
     @Override
     public boolean run(Graph g, PassReport report) {
         boolean changed = false;
-        for (Node bn : g.nodes()) {
+        for (Node bn : g.visit()) {
             if (!g.contains(bn) || !bn.is("BatchNormalization")) {
                 continue;
             }

@@ -14,7 +14,7 @@ public final class FoldPadIntoConv implements Pass {
     @Override
     public boolean run(Graph g, PassReport report) {
         boolean changed = false;
-        for (Node conv : g.nodes()) {
+        for (Node conv : g.visit()) {
             if (!g.contains(conv) || !conv.is("Conv")) {
                 continue;
             }

@@ -24,7 +24,7 @@ public final class FuseQcuScale implements Pass {
     @Override
     public boolean run(Graph g, PassReport report) {
         boolean changed = false;
-        for (Node mul : g.nodes()) {
+        for (Node mul : g.visit()) {
             if (!g.contains(mul) || !mul.is("Mul")) {
                 continue;
             }

@@ -21,7 +21,7 @@ public final class MergeConcatOfConvs implements Pass {
     @Override
     public boolean run(Graph g, PassReport report) {
         boolean changed = false;
-        for (Node cat : g.nodes()) {
+        for (Node cat : g.visit()) {
             if (!g.contains(cat) || !cat.is("Concat") || !channelAxis(cat)) {
                 continue;
             }

@@ -24,7 +24,7 @@ public final class MergeParallelConvs implements Pass {
     @Override
     public boolean run(Graph g, PassReport report) {
         boolean changed = false;
-        for (Node n : g.nodes()) {
+        for (Node n : g.visit()) {
             if (g.contains(n) && isSumNode(n) && !feedsSumTree(g, n)) {
                 changed |= mergeTree(g, n, report);
             }

@@ -19,7 +19,7 @@ public final class MergeSequentialConvs implements Pass {
     @Override
     public boolean run(Graph g, PassReport report) {
         boolean changed = false;
-        for (Node second : g.nodes()) {
+        for (Node second : g.visit()) {
             if (!g.contains(second) || !second.is("Conv")) {
                 continue;
             }
