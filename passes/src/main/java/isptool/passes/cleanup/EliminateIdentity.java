@@ -3,7 +3,7 @@ package isptool.passes.cleanup;
 import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Value;
-import isptool.passes.Pass;
+import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.Patterns;
 
@@ -12,28 +12,28 @@ import isptool.passes.Patterns;
  * Before: x -> Identity -> y.  After: x (readers of y read x).
  * Refuses when y is a graph output that x cannot take the name of (x is a graph input or output).
  */
-public final class EliminateIdentity implements Pass {
+public final class EliminateIdentity extends OpRewrite {
+    public EliminateIdentity() {
+        super("Identity", "Dropout");
+    }
+
     @Override
-    public boolean run(Graph g, PassReport report) {
-        boolean changed = false;
-        for (Node n : g.visit()) {
-            if (!(n.is("Identity") || n.is("Dropout")) || n.input(0) == null) {
-                continue;
-            }
-            if (n.is("Dropout") && (n.getInt("training_mode", 0) != 0 || n.input(2) != null
-                    || !Patterns.onlyFirstOutputUsed(g, n))) {
-                continue;
-            }
-            Value in = n.input(0);
-            Value out = n.output(0);
-            if (g.isGraphOutput(out) && (in.producer() == null || g.isGraphOutput(in) || g.isGraphInput(in))) {
-                continue;
-            }
-            g.removeNode(n);
-            g.replaceAllUses(out, in);
-            report.applied(name(), n.name(), "removed");
-            changed = true;
+    protected boolean rewrite(Graph g, Node n, PassReport report) {
+        if (n.input(0) == null) {
+            return false;
         }
-        return changed;
+        if (n.is("Dropout") && (n.getInt("training_mode", 0) != 0 || n.input(2) != null
+                || !Patterns.onlyFirstOutputUsed(g, n))) {
+            return false;
+        }
+        Value in = n.input(0);
+        Value out = n.output(0);
+        if (g.isGraphOutput(out) && (in.producer() == null || g.isGraphOutput(in) || g.isGraphInput(in))) {
+            return false;
+        }
+        g.removeNode(n);
+        g.replaceAllUses(out, in);
+        report.applied(name(), n.name(), "removed");
+        return true;
     }
 }

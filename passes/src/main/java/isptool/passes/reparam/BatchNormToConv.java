@@ -3,7 +3,7 @@ package isptool.passes.reparam;
 import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Value;
-import isptool.passes.Pass;
+import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.Patterns;
 
@@ -14,28 +14,25 @@ import isptool.passes.Patterns;
  * Math: t = gamma / sqrt(var + eps), shift = beta - mean * t.
  * Leaves other BNs alone (one after a conv is folded by FoldBatchNormIntoConv instead).
  */
-public final class BatchNormToConv implements Pass {
+public final class BatchNormToConv extends OpRewrite {
+    public BatchNormToConv() {
+        super("BatchNormalization");
+    }
+
     @Override
-    public boolean run(Graph g, PassReport report) {
-        boolean changed = false;
-        for (Node bn : g.visit()) {
-            if (!g.contains(bn) || !bn.is("BatchNormalization")) {
-                continue;
-            }
-            Value x = bn.input(0);
-            if (Patterns.soleProducer(g, x, "Conv") != null || !inBranchStructure(g, bn)) {
-                continue;
-            }
-            double[][] affine = BatchNorms.affine(bn);
-            if (affine == null || Patterns.channels4d(x) != affine[0].length) {
-                continue;
-            }
-            g.removeNode(bn);
-            ConvKernel.channelAffine(affine[0], affine[1]).emit(g, bn.name(), x, bn.output(0));
-            report.applied(name(), bn.name(), "BN as depthwise 1x1 conv");
-            changed = true;
+    protected boolean rewrite(Graph g, Node bn, PassReport report) {
+        Value x = bn.input(0);
+        if (Patterns.soleProducer(g, x, "Conv") != null || !inBranchStructure(g, bn)) {
+            return false;
         }
-        return changed;
+        double[][] affine = BatchNorms.affine(bn);
+        if (affine == null || Patterns.channels4d(x) != affine[0].length) {
+            return false;
+        }
+        g.removeNode(bn);
+        ConvKernel.channelAffine(affine[0], affine[1]).emit(g, bn.name(), x, bn.output(0));
+        report.applied(name(), bn.name(), "BN as depthwise 1x1 conv");
+        return true;
     }
 
     private static boolean inBranchStructure(Graph g, Node bn) {

@@ -260,7 +260,10 @@ public final class ConvKernel {
         return new ConvKernel(out, nipg, newGroup, kh, kw, nw, bias, sh, sw, dh, dw, pads);
     }
 
-    /** The same conv inside a larger kernel window: top/left zero rows/columns added, pads grown to match. */
+    /**
+     * The same conv inside a larger kernel window: top/left zero taps added (in taps, so pixels are
+     * taps times the dilation) and the pads grown to match.
+     */
     ConvKernel embedded(int top, int left, int nkh, int nkw) {
         if (top == 0 && left == 0 && nkh == kh && nkw == kw) {
             return this;
@@ -271,7 +274,8 @@ public final class ConvKernel {
                 System.arraycopy(w, (oi * kh + y) * kw, nw, (oi * nkh + y + top) * nkw + left, kw);
             }
         }
-        int[] np = {pads[0] + top, pads[1] + left, pads[2] + (nkh - kh - top), pads[3] + (nkw - kw - left)};
+        int[] np = {pads[0] + top * dh, pads[1] + left * dw, pads[2] + (nkh - kh - top) * dh,
+                pads[3] + (nkw - kw - left) * dw};
         return new ConvKernel(out, inPerGroup, group, nkh, nkw, nw, bias, sh, sw, dh, dw, np);
     }
 
@@ -385,7 +389,7 @@ public final class ConvKernel {
         int g = gcd(first.group, second.group);
         ConvKernel a = first.regrouped(g);
         ConvKernel b = second.regrouped(g);
-        boolean secondIsPoint = b.kh == 1 && b.kw == 1;
+        boolean secondIsPoint = b.isPointwise();
         ConvKernel spatial = secondIsPoint ? a : b;
         int kh = spatial.kh;
         int kw = spatial.kw;

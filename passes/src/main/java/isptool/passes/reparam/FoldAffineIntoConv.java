@@ -4,7 +4,7 @@ import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
-import isptool.passes.Pass;
+import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.Patterns;
 
@@ -16,53 +16,49 @@ import isptool.passes.Patterns;
  * stays zero, so this is exact).
  * Constants must broadcast along the channel axis only and must not enlarge the result.
  */
-public final class FoldAffineIntoConv implements Pass {
+public final class FoldAffineIntoConv extends OpRewrite {
+    public FoldAffineIntoConv() {
+        super("Conv", "Mul", "Add", "Sub", "Div");
+    }
+
     @Override
-    public boolean run(Graph g, PassReport report) {
-        boolean changed = false;
-        for (Node n : g.visit()) {
-            if (!g.contains(n)) {
-                continue;
-            }
-            if (n.is("Conv")) {
-                changed |= foldInputScale(g, n, report);
-                continue;
-            }
-            if (!(n.is("Mul") || n.is("Add") || n.is("Sub") || n.is("Div"))) {
-                continue;
-            }
-            Value x = Patterns.variableOperand(n);
-            Node conv = x == null ? null : Patterns.soleProducer(g, x, "Conv");
-            ConvKernel k = conv == null ? null : ConvKernel.of(conv);
-            if (k == null) {
-                continue;
-            }
-            double[] c = Patterns.perChannel(Patterns.constantOperand(n), k.outChannels());
-            if (c == null || !sameResultShape(x, n.output(0))) {
-                continue;
-            }
-            int ch = k.outChannels();
-            double[] s = new double[ch];
-            double[] t = new double[ch];
-            boolean constFirst = n.input(0) != x;
-            for (int o = 0; o < ch; o++) {
-                switch (n.opType()) {
-                    case "Mul" -> s[o] = c[o];
-                    case "Div" -> s[o] = 1.0 / c[o];
-                    case "Add" -> { s[o] = 1; t[o] = c[o]; }
-                    default -> { s[o] = constFirst ? -1 : 1; t[o] = constFirst ? c[o] : -c[o]; }
+    protected boolean rewrite(Graph g, Node n, PassReport report) {
+        if (n.is("Conv")) {
+            return foldInputScale(g, n, report);
+        }
+        Value x = Patterns.variableOperand(n);
+        Node conv = x == null ? null : Patterns.soleProducer(g, x, "Conv");
+        ConvKernel k = conv == null ? null : ConvKernel.of(conv);
+        boolean constFirst = n.input(0) != x;
+        if (k == null || n.is("Div") && constFirst) {
+            return false;
+        }
+        double[] c = Patterns.perChannel(Patterns.constantOperand(n), k.outChannels());
+        if (c == null || !sameResultShape(x, n.output(0))) {
+            return false;
+        }
+        int ch = k.outChannels();
+        double[] s = new double[ch];
+        double[] t = new double[ch];
+        for (int o = 0; o < ch; o++) {
+            switch (n.opType()) {
+                case "Mul" -> s[o] = c[o];
+                case "Div" -> s[o] = 1.0 / c[o];
+                case "Add" -> {
+                    s[o] = 1;
+                    t[o] = c[o];
+                }
+                default -> { // Sub: conv - c, or c - conv
+                    s[o] = constFirst ? -1 : 1;
+                    t[o] = constFirst ? c[o] : -c[o];
                 }
             }
-            if (n.is("Div") && constFirst) {
-                continue;
-            }
-            g.removeNode(n);
-            g.removeNode(conv);
-            k.affineOutput(s, t).emit(g, conv.name(), conv.input(0), n.output(0));
-            report.applied(name(), n.name(), n.opType() + " by constant folded into conv \"" + conv.name() + "\"");
-            changed = true;
         }
-        return changed;
+        g.removeNode(n);
+        g.removeNode(conv);
+        k.affineOutput(s, t).emit(g, conv.name(), conv.input(0), n.output(0));
+        report.applied(name(), n.name(), n.opType() + " by constant folded into conv \"" + conv.name() + "\"");
+        return true;
     }
 
     private boolean foldInputScale(Graph g, Node conv, PassReport report) {

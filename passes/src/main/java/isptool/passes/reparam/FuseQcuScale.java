@@ -4,7 +4,7 @@ import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
-import isptool.passes.Pass;
+import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.Patterns;
 import java.util.List;
@@ -15,41 +15,38 @@ import java.util.List;
  * Before: Mul(Mul(a, b), s)          After: Mul(Mul(a, s), b) — s then folds into a's last conv.
  * Before: Mul(Relu|PRelu|LeakyRelu(z), s) with every s > 0.  After: act(Mul(z, s)).
  * Math: s*a*b = (s*a)*b; relu(z)*s = relu(s*z) and prelu(z)*s = prelu(s*z) only for s > 0.
- * Refuses (and says why) to move a scale through any other activation, e.g. Sigmoid or Tanh,
- * or through an activation when some s <= 0.
+ * Never moves a scale through any other activation (Sigmoid, Tanh, ...) or through one when some
+ * s <= 0; for a QCU product whose factors both block, the refusal and its reason are reported.
  */
-public final class FuseQcuScale implements Pass {
+public final class FuseQcuScale extends OpRewrite {
     private static final List<String> POSITIVELY_HOMOGENEOUS = List.of("Relu", "PRelu", "LeakyRelu");
 
+    public FuseQcuScale() {
+        super("Mul");
+    }
+
     @Override
-    public boolean run(Graph g, PassReport report) {
-        boolean changed = false;
-        for (Node mul : g.visit()) {
-            if (!g.contains(mul) || !mul.is("Mul")) {
-                continue;
-            }
-            Value x = Patterns.variableOperand(mul);
-            Tensor s = Patterns.constantOperand(mul);
-            int ch = x == null ? -1 : Patterns.channels4d(x);
-            double[] scale = ch <= 0 ? null : Patterns.perChannel(s, ch);
-            if (scale == null || !g.hasSingleUse(x) || x.producer() == null) {
-                continue;
-            }
-            Node p = x.producer();
-            if (p.is("Mul") && Patterns.variableOperand(p) == null && p.inputs().size() == 2) {
-                changed |= intoProduct(g, mul, p, s, scale, report);
-            } else if (POSITIVELY_HOMOGENEOUS.stream().anyMatch(p::is)) {
-                if (!Patterns.allPositive(scale)) {
-                    report.refused(name(), mul.name(), "scale is not positive, so it cannot move through "
-                            + p.opType() + " \"" + p.name() + "\"");
-                    continue;
-                }
-                if (absorbable(g, p.input(0), scale)) {
-                    changed |= throughActivation(g, mul, p, s, report);
-                }
-            }
+    protected boolean rewrite(Graph g, Node mul, PassReport report) {
+        Value x = Patterns.variableOperand(mul);
+        Tensor s = Patterns.constantOperand(mul);
+        int ch = x == null ? -1 : Patterns.channels4d(x);
+        double[] scale = ch <= 0 ? null : Patterns.perChannel(s, ch);
+        if (scale == null || !g.hasSingleUse(x) || x.producer() == null) {
+            return false;
         }
-        return changed;
+        Node p = x.producer();
+        if (p.is("Mul") && Patterns.variableOperand(p) == null && p.inputs().size() == 2) {
+            return intoProduct(g, mul, p, s, scale, report);
+        }
+        if (!POSITIVELY_HOMOGENEOUS.stream().anyMatch(p::is)) {
+            return false;
+        }
+        if (!Patterns.allPositive(scale)) {
+            report.refused(name(), mul.name(), "scale is not positive, so it cannot move through "
+                    + p.opType() + " \"" + p.name() + "\"");
+            return false;
+        }
+        return absorbable(g, p.input(0), scale) && throughActivation(g, mul, p, s, report);
     }
 
     /** Mul(Mul(a, b), s) -> Mul(Mul(a, s), b), choosing the factor whose chain ends in a conv. */
@@ -69,7 +66,7 @@ public final class FuseQcuScale implements Pass {
             }
         }
         report.refused(name(), mul.name(), "neither factor of \"" + product.name() + "\" ends in a conv the scale"
-                + " can fold into (" + blocker(product.input(0)) + "; " + blocker(product.input(1)) + ")");
+                + " can fold into: " + blocker(g, product.input(0), scale) + "; " + blocker(g, product.input(1), scale));
         return false;
     }
 
@@ -101,8 +98,21 @@ public final class FuseQcuScale implements Pass {
         return false;
     }
 
-    private static String blocker(Value v) {
-        Node p = v.producer();
-        return "\"" + v.name() + "\" comes from " + (p == null ? "a graph input" : p.opType());
+    /** Why a scale on v cannot reach a conv, in the words of the report. */
+    private static String blocker(Graph g, Value v, double[] scale) {
+        while (v.producer() != null && g.hasSingleUse(v)) {
+            Node p = v.producer();
+            if (p.is("Conv")) {
+                return "\"" + v.name() + "\" comes from a conv with non-constant weights";
+            }
+            if (!POSITIVELY_HOMOGENEOUS.stream().anyMatch(p::is)) {
+                return "\"" + v.name() + "\" comes from " + p.opType() + ", which a scale cannot pass";
+            }
+            if (!Patterns.allPositive(scale)) {
+                return "scale is not positive, so it cannot move through " + p.opType() + " \"" + p.name() + "\"";
+            }
+            v = p.input(0);
+        }
+        return "\"" + v.name() + "\" " + (v.producer() == null ? "is a graph input" : "is also read elsewhere");
     }
 }

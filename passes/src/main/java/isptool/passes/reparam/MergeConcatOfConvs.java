@@ -3,7 +3,7 @@ package isptool.passes.reparam;
 import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Value;
-import isptool.passes.Pass;
+import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.Patterns;
 import java.util.ArrayList;
@@ -17,51 +17,49 @@ import java.util.List;
  * Runs of adjacent inputs are merged; branches are aligned as in MergeParallelConvs and
  * refused with the reason when they do not line up.
  */
-public final class MergeConcatOfConvs implements Pass {
+public final class MergeConcatOfConvs extends OpRewrite {
+    public MergeConcatOfConvs() {
+        super("Concat");
+    }
+
     @Override
-    public boolean run(Graph g, PassReport report) {
-        boolean changed = false;
-        for (Node cat : g.visit()) {
-            if (!g.contains(cat) || !cat.is("Concat") || !channelAxis(cat)) {
-                continue;
+    protected boolean rewrite(Graph g, Node cat, PassReport report) {
+        if (!channelAxis(cat)) {
+            return false;
+        }
+        List<Value> ins = new ArrayList<>(cat.inputs());
+        List<Value> rebuilt = new ArrayList<>();
+        boolean merged = false;
+        int i = 0;
+        while (i < ins.size()) {
+            Value x = convInput(g, ins.get(i));
+            int j = i + 1;
+            while (x != null && j < ins.size() && convInput(g, ins.get(j)) == x) {
+                j++;
             }
-            List<Value> ins = new ArrayList<>(cat.inputs());
-            List<Value> rebuilt = new ArrayList<>();
-            boolean merged = false;
-            int i = 0;
-            while (i < ins.size()) {
-                Value x = convInput(g, ins.get(i));
-                int j = i + 1;
-                while (x != null && j < ins.size() && convInput(g, ins.get(j)) == x) {
-                    j++;
-                }
-                if (j - i >= 2) {
-                    Value out = mergeRun(g, cat, ins.subList(i, j), x, report);
-                    if (out != null) {
-                        rebuilt.add(out);
-                        merged = true;
-                        i = j;
-                        continue;
-                    }
-                }
+            Value out = j - i >= 2 ? mergeRun(g, cat, ins.subList(i, j), x, report) : null;
+            if (out != null) {
+                rebuilt.add(out);
+                merged = true;
+                i = j;
+            } else {
                 rebuilt.add(ins.get(i));
                 i++;
             }
-            if (!merged) {
-                continue;
-            }
-            changed = true;
-            if (rebuilt.size() == 1) {
-                g.removeNode(cat);
-                g.replaceAllUses(cat.output(0), rebuilt.get(0));
-            } else {
-                g.truncateInputs(cat, 0);
-                for (int k = 0; k < rebuilt.size(); k++) {
-                    g.setInput(cat, k, rebuilt.get(k));
-                }
+        }
+        if (!merged) {
+            return false;
+        }
+        if (rebuilt.size() == 1) {
+            g.removeNode(cat);
+            g.replaceAllUses(cat.output(0), rebuilt.get(0));
+        } else {
+            g.truncateInputs(cat, 0);
+            for (int k = 0; k < rebuilt.size(); k++) {
+                g.setInput(cat, k, rebuilt.get(k));
             }
         }
-        return changed;
+        return true;
     }
 
     private static boolean channelAxis(Node cat) {

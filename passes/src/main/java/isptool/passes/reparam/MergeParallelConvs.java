@@ -3,7 +3,7 @@ package isptool.passes.reparam;
 import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Value;
-import isptool.passes.Pass;
+import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.Patterns;
 import java.util.ArrayList;
@@ -20,16 +20,14 @@ import java.util.Map;
  * biases add. Identity: K[i, i mod (C/groups), centre] = 1.
  * Refuses (and says why) when strides differ or the branches' paddings do not line up.
  */
-public final class MergeParallelConvs implements Pass {
+public final class MergeParallelConvs extends OpRewrite {
+    public MergeParallelConvs() {
+        super("Add", "Sum");
+    }
+
     @Override
-    public boolean run(Graph g, PassReport report) {
-        boolean changed = false;
-        for (Node n : g.visit()) {
-            if (g.contains(n) && isSumNode(n) && !feedsSumTree(g, n)) {
-                changed |= mergeTree(g, n, report);
-            }
-        }
-        return changed;
+    protected boolean rewrite(Graph g, Node n, PassReport report) {
+        return isSumNode(n) && !feedsSumTree(g, n) && mergeTree(g, n, report);
     }
 
     private static boolean isSumNode(Node n) {
@@ -88,10 +86,14 @@ public final class MergeParallelConvs implements Pass {
             }
             int identities = 0;
             ConvKernel k0 = kernels.get(0);
+            int groups = k0.group;
+            for (ConvKernel k : kernels) {
+                groups = ConvKernel.gcd(groups, k.group);
+            }
             boolean identityFits = k0.outChannels() == k0.inChannels() && k0.sh == 1 && k0.sw == 1;
             while (identityFits && remaining.contains(x)) {
                 remaining.remove(x);
-                kernels.add(ConvKernel.identity(k0.inChannels(), 1));
+                kernels.add(ConvKernel.identity(k0.inChannels(), groups));
                 identities++;
             }
             if (kernels.size() < 2) {
@@ -116,7 +118,7 @@ public final class MergeParallelConvs implements Pass {
             Value out = g.newValue(convName + "_merged", root.output(0).dtype(), root.output(0).shape());
             merged.add(out);
             emits.add(() -> sum.emit(g, convName, x, out));
-            report.applied(name(), root.name(), (branch.size() + identities) + " branches " + names
+            report.applied(name(), root.name(), branch.size() + " branches " + names
                     + (identities > 0 ? " + " + identities + " identity" : "") + " -> one " + sum + " conv");
         }
         if (merged.isEmpty()) {

@@ -2,7 +2,7 @@ package isptool.passes.reparam;
 
 import isptool.graph.Graph;
 import isptool.graph.Node;
-import isptool.passes.Pass;
+import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.Patterns;
 
@@ -15,39 +15,36 @@ import isptool.passes.Patterns;
  * padded border held zeros, not b1: exact only if b1 == 0 — otherwise refused with the reason.
  * (A border padded with b1, as DBB and ECBSR export it, is turned into this form by BiasPadToZeroPad.)
  */
-public final class MergeSequentialConvs implements Pass {
+public final class MergeSequentialConvs extends OpRewrite {
+    public MergeSequentialConvs() {
+        super("Conv");
+    }
+
     @Override
-    public boolean run(Graph g, PassReport report) {
-        boolean changed = false;
-        for (Node second : g.visit()) {
-            if (!g.contains(second) || !second.is("Conv")) {
-                continue;
-            }
-            Node first = Patterns.soleProducer(g, second.input(0), "Conv");
-            ConvKernel k1 = first == null ? null : ConvKernel.of(first);
-            ConvKernel k2 = k1 == null ? null : ConvKernel.of(second);
-            if (k2 == null || k1.outChannels() != k2.inChannels()) {
-                continue;
-            }
-            if (!k2.isPointwise()) {
-                if (!k1.isPointwise()) {
-                    continue;
-                }
-                if (k2.hasPadding() && k1.hasBias()) {
-                    report.refused(name(), second.name(), "not merged with the 1x1 conv \"" + first.name()
-                            + "\" before it: that conv has a bias and \"" + second.name() + "\" zero-pads its"
-                            + " output, so the border would see the bias instead of zeros (inexact)");
-                    continue;
-                }
-            }
-            ConvKernel merged = ConvKernel.sequence(k1, k2);
-            g.removeNode(second);
-            g.removeNode(first);
-            merged.emit(g, second.name(), first.input(0), second.output(0));
-            report.applied(name(), second.name(), "\"" + first.name() + "\" " + k1 + " then " + k2 + " -> one "
-                    + merged + " conv");
-            changed = true;
+    protected boolean rewrite(Graph g, Node second, PassReport report) {
+        Node first = Patterns.soleProducer(g, second.input(0), "Conv");
+        ConvKernel k1 = first == null ? null : ConvKernel.of(first);
+        ConvKernel k2 = k1 == null ? null : ConvKernel.of(second);
+        if (k2 == null || k1.outChannels() != k2.inChannels()) {
+            return false;
         }
-        return changed;
+        if (!k2.isPointwise()) {
+            if (!k1.isPointwise()) {
+                return false;
+            }
+            if (k2.hasPadding() && k1.hasBias()) {
+                report.refused(name(), second.name(), "not merged with the 1x1 conv \"" + first.name()
+                        + "\" before it: that conv has a bias and \"" + second.name() + "\" zero-pads its"
+                        + " output, so the border would see the bias instead of zeros (inexact)");
+                return false;
+            }
+        }
+        ConvKernel merged = ConvKernel.sequence(k1, k2);
+        g.removeNode(second);
+        g.removeNode(first);
+        merged.emit(g, second.name(), first.input(0), second.output(0));
+        report.applied(name(), second.name(), "\"" + first.name() + "\" " + k1 + " then " + k2 + " -> one "
+                + merged + " conv");
+        return true;
     }
 }
