@@ -41,7 +41,26 @@ final class ReparamCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
-        Graph g = ModelLoading.load(input, common.inputShapes);
+        ModelLoading.Loaded loaded = ModelLoading.load(input, common.inputShapes);
+        Graph g = loaded.graph();
+        Path reference = loaded.upgraded() ? AtomicFiles.temporaryBeside(output) : input;
+        Path tmp = AtomicFiles.temporaryBeside(output);
+        try {
+            if (loaded.upgraded()) {
+                // onnxruntime cannot run the file's own opset: its opset-7 form is the reference
+                OnnxExporter.write(g, reference);
+            }
+            return run(g, loaded, reference, tmp, out, t0);
+        } finally {
+            Files.deleteIfExists(tmp);
+            if (reference != input) {
+                Files.deleteIfExists(reference);
+            }
+        }
+    }
+
+    private int run(Graph g, ModelLoading.Loaded loaded, Path reference, Path tmp, PrintWriter out, long t0)
+            throws Exception {
         GraphStats before = GraphStats.of(g);
         PassReport report = new PassReport();
         Pipelines.reparam().run(g, report);
@@ -49,42 +68,39 @@ final class ReparamCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
 
         out.printf("isptool reparam: %s -> %s%n", input, output);
+        if (loaded.upgraded()) {
+            out.printf("  upgraded from opset %d to %d (onnxruntime has no kernels for opset %d); verified against"
+                    + " the upgraded model%n", loaded.fileOpset(), g.opset(), loaded.fileOpset());
+        }
         out.printf("  nodes %d -> %d, Conv %d -> %d%n", before.nodes(), after.nodes(), before.convs(), after.convs());
         Reports.printFolds(out, report);
 
-        Path tmp = AtomicFiles.temporaryBeside(output);
-        try {
-            OnnxExporter.write(g, tmp);
-            Verification.Result check = verify.skip ? null
-                    : Verification.compareOnnx(input, tmp, g, verify, common.seed);
-            long t2 = System.nanoTime();
-            if (check != null) {
-                Reports.printVerification(out, check);
-            }
-            if (common.report != null) {
-                Reports.writeJson(common.report, Map.of(
-                        "command", "reparam",
-                        "input", input.toString(),
-                        "output", output.toString(),
-                        "before", before.toJson(),
-                        "after", after.toJson(),
-                        "passes", Reports.foldsJson(report),
-                        "verification", check == null ? "skipped" : check.toJson(),
-                        "seconds", Map.of("passes", (t1 - t0) / 1e9, "total", (t2 - t0) / 1e9),
-                        "memory", MemoryUse.toJson()));
-            }
-            if (check != null && !check.ok()) {
-                spec.commandLine().getErr().printf("isptool: %s: the folded model differs from the original beyond"
-                        + " tolerance (%s); %s was not written%n", input, check.worst(), output);
-                return Main.EXIT_MISMATCH;
-            }
-            AtomicFiles.moveInto(tmp, output);
-            out.printf("  wrote %s (%s) in %.2f s%n", output, Reports.size(Files.size(output)), (t2 - t0) / 1e9);
-            out.flush();
-            return 0;
-        } finally {
-            Files.deleteIfExists(tmp);
+        OnnxExporter.write(g, tmp);
+        Verification.Result check = verify.skip ? null : Verification.compareOnnx(reference, tmp, g, verify, common.seed);
+        long t2 = System.nanoTime();
+        if (check != null) {
+            Reports.printVerification(out, check);
         }
+        if (common.report != null) {
+            Reports.writeJson(common.report, Map.of(
+                    "command", "reparam",
+                    "input", input.toString(),
+                    "output", output.toString(),
+                    "before", before.toJson(),
+                    "after", after.toJson(),
+                    "passes", Reports.foldsJson(report),
+                    "verification", check == null ? "skipped" : check.toJson(),
+                    "seconds", Map.of("passes", (t1 - t0) / 1e9, "total", (t2 - t0) / 1e9),
+                    "memory", MemoryUse.toJson()));
+        }
+        if (check != null && !check.ok()) {
+            spec.commandLine().getErr().printf("isptool: %s: the folded model differs from the original beyond"
+                    + " tolerance (%s); %s was not written%n", input, check.worst(), output);
+            return Main.EXIT_MISMATCH;
+        }
+        AtomicFiles.moveInto(tmp, output);
+        out.printf("  wrote %s (%s) in %.2f s%n", output, Reports.size(Files.size(output)), (t2 - t0) / 1e9);
+        out.flush();
+        return 0;
     }
-
 }

@@ -2,6 +2,7 @@ package isptool.passes;
 
 import isptool.passes.cleanup.EliminateIdentity;
 import isptool.passes.cleanup.FoldConstants;
+import isptool.passes.cleanup.UpgradeOpset;
 import isptool.passes.reparam.AveragePoolToConv;
 import isptool.passes.reparam.BatchNormToConv;
 import isptool.passes.reparam.BiasPadToZeroPad;
@@ -22,6 +23,7 @@ public final class Pipelines {
     /** Structural re-parameterization: training-form graph to deploy-form graph. */
     public static Pipeline reparam() {
         return new Pipeline("reparam", List.of(
+                new UpgradeOpset(),
                 new EliminateIdentity(),
                 new FoldConstants(),
                 new FoldBatchNormIntoConv(),
@@ -38,6 +40,6 @@ public final class Pipelines {
 
     /** Only the clean-up every command needs before looking at a graph (inspect, check). */
     public static Pipeline cleanup() {
-        return new Pipeline("cleanup", List.of(new EliminateIdentity(), new FoldConstants()));
+        return new Pipeline("cleanup", List.of(new UpgradeOpset(), new EliminateIdentity(), new FoldConstants()));
     }
 }
