@@ -93,6 +93,12 @@ public final class ConstantFolding {
         if (onnxDomain && (n.opType().equals("Gather") || n.opType().equals("Slice")) && isShapeOutput(n.input(0))) {
             return fromPartlyStaticShape(n);
         }
+        if (onnxDomain && n.opType().equals("CastLike") && isConstant(n.input(0)) && n.input(1) != null
+                && n.input(1).dtype() != null) {
+            // CastLike reads only the type of its second input (torch.export writes CastLike(0, x) for biases)
+            Tensor c = n.input(0).constant();
+            return c.elementCount() > limit ? null : new Tensor[] {c.cast(n.input(1).dtype())};
+        }
         Tensor[] inputs = new Tensor[n.inputs().size()];
         for (int i = 0; i < inputs.length; i++) {
             Value v = n.input(i);
