@@ -5,6 +5,7 @@ data and the manifest under testdata/.
 For every model NAME this writes (paths relative to the repository root):
   testdata/NAME.onnx          TorchScript exporter (dynamo=False), opset 17, default constant folding
   testdata/NAME.dynamo.onnx   torch.export-based exporter (dynamo=True), default opset/optimizer
+  testdata/NAME.dynamo_noopt.onnx  the same with optimize=False (BNs unfused, nothing folded)
   testdata/NAME.input.npy     float32 NCHW input, seeded uniform [0, 1)
   testdata/NAME.output.npy    float32 PyTorch eval-mode output for that input
 and testdata/models.json (list of entries, one per model).
@@ -46,8 +47,23 @@ NOTE_TS_BN = ("TorchScript export (eval) fuses every Conv->BN pair into the Conv
 NOTE_DYNAMO_BN = ("dynamo export with the default optimize=True also fuses Conv->BN pairs "
                   "(onnxscript optimizer; fused initializers keep the PyTorch parameter name, "
                   "e.g. 'x.conv.weight' now holds the fused kernel and 'x.conv.weight_bias' the "
-                  "new bias); with optimize=False BNs would stay unfused but Shape/Expand/"
-                  "CastLike helpers appear.")
+                  "new bias); the dynamo_noopt file (optimize=False) keeps them unfused.")
+NOTE_DYNAMO_NOOPT = ("NAME.dynamo_noopt.onnx: dynamo=True with optimize=False, i.e. no onnxscript "
+                     "optimizer and no constant folding (what older torch versions also emit): "
+                     "every BN (if any) stays BatchNormalization; a Conv without bias gets a "
+                     "computed zero bias Expand(CastLike(Constant 0.0, <Conv data input>), "
+                     "Expand(Shape(W, "
+                     "start=0, end=1), Constant [1])); constants are Constant nodes, and computed "
+                     "weights stay computed.")
+NOTE_BORDER_NOOPT = ("Border writes in the dynamo_noopt file (nothing folded): Pad(zeros, pads "
+                     "from a Constant) -> Transpose(2,1,0,3) -> ScatterND -> Transpose(2,1,0,3) "
+                     "-> Transpose(2,1,0,3) -> ScatterND -> Transpose(2,1,0,3) -> "
+                     "Transpose(3,1,2,0) -> ScatterND -> Transpose(3,1,2,0) -> "
+                     "Transpose(3,1,2,0) -> ScatterND -> Transpose(3,1,2,0); each ScatterND's "
+                     "updates = Transpose(CastLike(Expand(Reshape(Reshape(<values>, Concat of "
+                     "Constants), ...), ...), Slice(<padded map>, ...))) and its indices are "
+                     "built by Shape/Slice/Gather/Range/Unsqueeze from the padded map, "
+                     "i.e. both depend on the activation tensor (for its shape and dtype only).")
 NOTE_BORDER = ("Border writes (F.pad with zeros, then in-place slice assignment of the top, "
                "bottom, left, right pad rows/columns with per-channel values): TorchScript "
                "exports Pad (pads computed by ConstantOfShape/Concat/Reshape/Slice/Transpose/"
@@ -71,7 +87,9 @@ MODELS = [
                "Sigmoid, Mul), residual Add, PixelShuffle(2) -> DepthToSpace CRD. "
                "Deploy convs: head 1 + QCU 2 + body 1 + attention 2 + point 1 + tail 1 = 8. "
                "The QCU's 0.1 is Mul by a scalar constant (folds into a conv of a or b). "
-               "In the dynamo export the global average pool is ReduceMean(axes 2,3, keepdims)."),
+               "In the dynamo export the global average pool is ReduceMean(axes 2,3, keepdims).",
+         noopt_notes="dynamo_noopt: the ReduceMean axes come from a Reshape of Constants, the "
+                     "QCU's 0.1 is a Constant node."),
     dict(name="repvgg", build=M.RepVGGNet, input_shape=(1, 3, 32, 32), seed=102,
          notes="5 RepVGG blocks: 3->8 s2 (no identity), 8->8 (BN identity), 8->8 groups=2 "
                "(BN identity), 8->16 s2 (no identity), 16->16 (BN identity). " + NOTE_TS_BN),
@@ -96,7 +114,13 @@ MODELS = [
                "1x1->3x3 branch: TorchScript does NOT fuse the BN behind the identity-based 1x1 "
                "(its kernel is computed, not a parameter), giving Conv -> BatchNormalization -> "
                "Pad -> ScatterND x4 -> Conv with pad values = the BN's bias values; dynamo fuses "
-               "it (Conv -> Pad -> ...). " + NOTE_BORDER),
+               "it (Conv -> Pad -> ...). " + NOTE_BORDER,
+         noopt_notes="dynamo_noopt: the identity-based 1x1 kernel stays Add(idconv1.weight, "
+                     "idconv1.identity) feeding the Conv weight; every BNAndPad keeps its "
+                     "BatchNormalization (Conv -> BatchNormalization -> Pad -> ... in both "
+                     "branches), and its pad values are computed in the graph as bn.bias - "
+                     "running_mean * weight / sqrt(running_var + eps) (Identity/Mul/Add/Sqrt/Div/"
+                     "Sub on the BN's initializers). " + NOTE_BORDER_NOOPT),
     dict(name="ecbsr", build=M.ECBSR, input_shape=(1, 3, 24, 24), seed=106,
          notes="ECBSR x2: head ECB 3->8, one body ECB 8->8, tail ECB 8->12 (no activation), "
                "PReLU after head and body, PixelShuffle(2) -> DepthToSpace CRD. ECB branches: "
@@ -104,7 +128,10 @@ MODELS = [
                "Sobel-x / Sobel-y / Laplacian (mask * scale, + bias). No BN. Constant folding "
                "(both exporters) turns scale * mask into a Conv weight initializer, so no Mul "
                "is left in front of the depthwise convs. One body ECB instead of two to keep "
-               "the TorchScript file well under 1 MB. " + NOTE_BORDER),
+               "the TorchScript file well under 1 MB. " + NOTE_BORDER,
+         noopt_notes="dynamo_noopt: the depthwise Sobel/Laplacian kernels stay "
+                     "Mul(scale (C,1,1,1), mask (C,1,3,3)) feeding the Conv weight (9 Mul); "
+                     "the pad values are the 1x1 conv's bias initializer. " + NOTE_BORDER_NOOPT),
     dict(name="qarepvgg", build=M.QARepVGGNet, input_shape=(1, 3, 32, 32), seed=107,
          notes="3 QARepVGG blocks: 3->8 s2 (no identity), 8->8, 8->8 (plain identity). "
                "Branches 3x3 conv-BN + 1x1 conv (no bias) + identity, then BatchNormalization "
@@ -125,6 +152,28 @@ def histogram(model):
 
 def conv_count(model):
     return sum(1 for n in model.graph.node if n.op_type == "Conv")
+
+
+def structure_summary(path, model):
+    """Where Conv weights/biases and BatchNormalization inputs come from (manifest notes)."""
+    graph = model.graph
+    inits = {t.name for t in graph.initializer}
+    producer = {o: n.op_type for n in graph.node for o in n.output}
+
+    def computed(names):
+        c = collections.Counter(producer.get(v, "graph input") for v in names
+                                if v and v not in inits)
+        return ", ".join(f"{op} x{k}" for op, k in sorted(c.items())) or "none"
+    convs = [n for n in graph.node if n.op_type == "Conv"]
+    bns = [n for n in graph.node if n.op_type == "BatchNormalization"]
+    text = (f"{path.name}: {len(convs)} Conv; weights computed by: "
+            f"{computed(n.input[1] for n in convs)}; biases computed by: "
+            f"{computed(n.input[2] for n in convs if len(n.input) > 2)} (the rest "
+            f"initializers or no bias)")
+    if bns:
+        text += (f"; {len(bns)} BatchNormalization, inputs from: "
+                 f"{computed(n.input[0] for n in bns)}")
+    return text + "."
 
 
 def run_onnxruntime(path, x):
@@ -199,10 +248,23 @@ def export_torchscript(model, x, path):
                       input_names=["input"], output_names=["output"], **extra)
 
 
-def export_dynamo(model, x, path):
+# dynamo exports: file suffix, optimize= (None: the exporter's default), exporter description.
+DYNAMO_EXPORTS = [
+    ("dynamo", None, "torch.export (dynamo=True); node metadata "
+                     "pkg.torch.onnx.stack_trace removed"),
+    ("dynamo_noopt", False, "torch.export (dynamo=True, optimize=False); node metadata "
+                            "pkg.torch.onnx.stack_trace removed"),
+]
+
+
+def export_dynamo(model, x, path, optimize=None):
     if not HAS_DYNAMO_EXPORTER:
         raise RuntimeError(f"torch {torch.__version__} has no dynamo=True exporter")
     extra = {"external_data": False} if "external_data" in EXPORT_PARAMS else {}
+    if optimize is not None:
+        if "optimize" not in EXPORT_PARAMS:
+            raise RuntimeError(f"torch {torch.__version__}: torch.onnx.export has no optimize=")
+        extra["optimize"] = optimize
     torch.onnx.export(model, (x,), str(path), dynamo=True, input_names=["input"],
                       output_names=["output"], verbose=False, **extra)
     proto = onnx.load(str(path))
@@ -253,38 +315,46 @@ def process(spec, versions):
                     "opset": ts.opset_import[0].version, "conv_nodes": conv_count(ts),
                     "ops": histogram(ts)})
 
-    dyn_path = TESTDATA / f"{name}.dynamo.onnx"
-    dynamo_problem = None
-    try:
-        export_dynamo(model, x, dyn_path)
-        dyn = onnx.load(str(dyn_path))
-        onnx.checker.check_model(dyn)
-        shape_notes.append(check_self_contained(dyn_path, dyn, x_np.shape, y.shape))
-        err, rel = compare(dyn_path, x_np, y)
-    except Exception as exc:  # recorded in the manifest instead of shipping a broken file
-        dynamo_problem = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-        for leftover in (dyn_path, dyn_path.with_name(dyn_path.name + ".data")):
-            leftover.unlink(missing_ok=True)
-        print(f"   dynamo export REJECTED: {dynamo_problem}")
-    if dynamo_problem is None:
+    problems = {}  # suffix -> why that dynamo export was not shipped
+    summaries = []
+    for suffix, optimize, exporter in DYNAMO_EXPORTS:
+        dyn_path = TESTDATA / f"{name}.{suffix}.onnx"
+        try:
+            export_dynamo(model, x, dyn_path, optimize)
+            dyn = onnx.load(str(dyn_path))
+            onnx.checker.check_model(dyn)
+            shape_notes.append(check_self_contained(dyn_path, dyn, x_np.shape, y.shape))
+            err, rel = compare(dyn_path, x_np, y)
+        except Exception as exc:  # recorded in the manifest instead of shipping a broken file
+            problems[suffix] = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+            for leftover in (dyn_path, dyn_path.with_name(dyn_path.name + ".data")):
+                leftover.unlink(missing_ok=True)
+            print(f"   {suffix} export REJECTED: {problems[suffix]}")
+            continue
         print(f"   {dyn_path.name}: {dyn_path.stat().st_size} bytes, opset "
               f"{dyn.opset_import[0].version}, max abs err {err:.3g} (relative {rel:.3g})")
         print(f"   ops: {histogram(dyn)}")
+        if optimize is False:
+            summaries.append(structure_summary(dyn_path, dyn))
         entry["onnx"].append(dyn_path.name)
-        exports.append({"file": dyn_path.name,
-                        "exporter": "torch.export (dynamo=True); node metadata "
-                                    "pkg.torch.onnx.stack_trace removed",
+        exports.append({"file": dyn_path.name, "exporter": exporter,
                         "opset": dyn.opset_import[0].version, "conv_nodes": conv_count(dyn),
                         "ops": histogram(dyn)})
 
     if "expect_refused" in spec:
         entry["expect_refused"] = spec["expect_refused"]
     notes = spec["notes"]
-    if dynamo_problem is not None:
-        notes += f" dynamo export not shipped: {dynamo_problem}"
+    if "dynamo" in problems:
+        notes += f" dynamo export not shipped: {problems['dynamo']}"
     elif any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules()):
         notes += " " + NOTE_DYNAMO_BN
-    notes = " ".join([notes] + [n for n in shape_notes if n])
+    if "dynamo_noopt" in problems:
+        notes += f" dynamo_noopt export not shipped: {problems['dynamo_noopt']}"
+    else:
+        notes += " " + NOTE_DYNAMO_NOOPT.replace("NAME", name)
+        if "noopt_notes" in spec:
+            notes += " " + spec["noopt_notes"]
+    notes = " ".join([notes] + summaries + [n for n in shape_notes if n])
     entry["notes"] = notes
     entry["exports"] = exports
     entry["generated_with"] = versions
