@@ -19,7 +19,14 @@ final class Reports {
     static void printFolds(PrintWriter out, PassReport report) {
         Map<String, Integer> counts = report.appliedCounts();
         out.printf("  folds applied: %d%n", report.applied().size());
-        counts.forEach((pass, n) -> out.printf("    %-24s %d%n", pass, n));
+        counts.forEach((pass, n) -> {
+            out.printf("    %s (%d)%n", pass, n);
+            for (PassReport.Entry e : report.applied()) {
+                if (e.pass().equals(pass)) {
+                    out.printf("      node \"%s\": %s%n", e.node(), e.what());
+                }
+            }
+        });
         List<PassReport.Entry> refused = report.refused();
         if (!refused.isEmpty()) {
             out.printf("  folds refused: %d%n", refused.size());
