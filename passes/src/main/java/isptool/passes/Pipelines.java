@@ -2,6 +2,7 @@ package isptool.passes;
 
 import isptool.passes.cleanup.EliminateIdentity;
 import isptool.passes.cleanup.FoldConstants;
+import isptool.passes.cleanup.SequenceToSplit;
 import isptool.passes.cleanup.UpgradeOpset;
 import isptool.passes.reparam.AveragePoolToConv;
 import isptool.passes.reparam.BatchNormToConv;
@@ -26,6 +27,7 @@ public final class Pipelines {
                 new UpgradeOpset(),
                 new EliminateIdentity(),
                 new FoldConstants(),
+                new SequenceToSplit(),
                 new FoldBatchNormIntoConv(),
                 new BatchNormToConv(),
                 new AveragePoolToConv(),
@@ -40,6 +42,7 @@ public final class Pipelines {
 
     /** Only the clean-up every command needs before looking at a graph (inspect, check). */
     public static Pipeline cleanup() {
-        return new Pipeline("cleanup", List.of(new UpgradeOpset(), new EliminateIdentity(), new FoldConstants()));
+        return new Pipeline("cleanup", List.of(new UpgradeOpset(), new EliminateIdentity(), new FoldConstants(),
+                new SequenceToSplit()));
     }
 }
