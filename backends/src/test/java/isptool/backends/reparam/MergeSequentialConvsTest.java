@@ -73,26 +73,31 @@ class MergeSequentialConvsTest {
         f.assertApplied(PASS, "\"k3\" 6x4 3x3 s2x2 then 3x6 1x1 -> one 3x4 3x3 s2x2 conv");
     }
 
-    /** Grouped 1x1 (groups 2) then depthwise 3x3: merged per group, groups 2 kept. */
+    /**
+     * Grouped 1x1 (groups 2) then depthwise 3x3, as a branch summed with a grouped 3x3 (alone the
+     * pair would cost more merged and is left alone): merged per group, groups 2 kept.
+     */
     @Test
     void groupedPointwiseThenDepthwiseMergesPerGroup() {
         SmallGraph s = new SmallGraph(54);
         Value x = s.input("x", 1, 4, 8, 8);
         Value mid = s.conv("pw", x, 8, 1, 1).group(2).noBias().build();
-        s.output(s.conv("dw", mid, 8, 3, 3).pad(1).group(8).build(), "y");
+        Value branch = s.conv("dw", mid, 8, 3, 3).pad(1).group(8).build();
+        s.output(s.add("sum", branch, s.conv("main", x, 8, 3, 3).pad(1).group(2).build()), "y");
 
         Folding f = Folding.reparam(s);
 
         assertEquals(2, f.only("Conv").getInt("group", 1));
     }
 
-    /** Biased grouped 1x1 then unpadded depthwise: the bias goes through per group too. */
+    /** Biased grouped 1x1 then unpadded depthwise (a summed branch): the bias goes through per group too. */
     @Test
     void biasedGroupedPointwiseThenUnpaddedDepthwiseMerges() {
         SmallGraph s = new SmallGraph(55);
         Value x = s.input("x", 1, 4, 8, 8);
         Value mid = s.conv("pw", x, 8, 1, 1).group(2).build();
-        s.output(s.conv("dw", mid, 8, 3, 3).group(8).build(), "y");
+        Value branch = s.conv("dw", mid, 8, 3, 3).group(8).build();
+        s.output(s.add("sum", branch, s.conv("main", x, 8, 3, 3).group(2).build()), "y");
 
         Folding f = Folding.reparam(s);
 
@@ -138,5 +143,33 @@ class MergeSequentialConvsTest {
 
         assertEquals(2, f.count("Conv"));
         assertEquals(0, f.applied(PASS).size());
+    }
+
+    /** MobileNet's project 1x1 (24 -> 8) then the next expand 1x1 (8 -> 48): a bottleneck, merging would cost more. */
+    @Test
+    void bottleneckPairIsLeftAlone() {
+        SmallGraph s = new SmallGraph(59);
+        Value x = s.input("x", 1, 24, 8, 8);
+        Value mid = s.conv("project", x, 8, 1, 1).build();
+        s.output(s.node("Relu", "act", s.conv("expand", mid, 48, 1, 1).build()), "y");
+
+        Folding f = Folding.reparam(s);
+
+        assertEquals(2, f.count("Conv"));
+        assertEquals(0, f.applied(PASS).size());
+        f.assertNothingRefused();
+    }
+
+    /** The same costly 1x1 pair is merged when it is a branch that is summed (it then joins the block's one conv). */
+    @Test
+    void costlyPairInsideASumStillMerges() {
+        SmallGraph s = new SmallGraph(60);
+        Value x = s.input("x", 1, 24, 8, 8);
+        Value branch = s.conv("expand", s.conv("project", x, 8, 1, 1).build(), 24, 1, 1).build();
+        s.output(s.add("sum", branch, s.conv("main", x, 24, 1, 1).build()), "y");
+
+        Folding f = Folding.reparam(s);
+
+        assertEquals(1, f.count("Conv"));
     }
 }

@@ -56,6 +56,11 @@ public final class ConvKernel {
         return kh == 1 && kw == 1 && sh == 1 && sw == 1 && pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0;
     }
 
+    /** Multiply-adds per output pixel: out channels x input channels per group x kernel taps. */
+    public long macsPerPixel() {
+        return (long) out * inPerGroup * kh * kw;
+    }
+
     public boolean hasPadding() {
         return pads[0] != 0 || pads[1] != 0 || pads[2] != 0 || pads[3] != 0;
     }

@@ -14,6 +14,10 @@ import isptool.passes.Patterns;
  * Exactness: always when Conv_2 is the 1x1. When Conv_1 is the 1x1 and Conv_2 zero-pads, the
  * padded border held zeros, not b1: exact only if b1 == 0 — otherwise refused with the reason.
  * (A border padded with b1, as DBB and ECBSR export it, is turned into this form by BiasPadToZeroPad.)
+ * Skipped without a report when the merged conv would need more multiply-adds per pixel than the
+ * two together and is not a branch that is then summed or concatenated with others (DBB's
+ * 1x1 -> avg-pool, ECB's 1x1 -> Sobel become costly alone but vanish into the block's one conv):
+ * such a pair is an ordinary bottleneck (MobileNet's project -> expand), not a block.
  */
 public final class MergeSequentialConvs extends OpRewrite {
     public MergeSequentialConvs() {
@@ -40,11 +44,19 @@ public final class MergeSequentialConvs extends OpRewrite {
             }
         }
         ConvKernel merged = ConvKernel.sequence(k1, k2);
+        if (merged.macsPerPixel() > k1.macsPerPixel() + k2.macsPerPixel() && !isBranch(g, second)) {
+            return false; // an ordinary bottleneck (MobileNet's project 1x1 -> expand 1x1): merging costs more
+        }
         g.removeNode(second);
         g.removeNode(first);
         merged.emit(g, second.name(), first.input(0), second.output(0));
         report.applied(name(), second.name(), "\"" + first.name() + "\" " + k1 + " then " + k2 + " -> one "
                 + merged + " conv");
         return true;
+    }
+
+    private static boolean isBranch(Graph g, Node conv) {
+        Node c = g.soleConsumer(conv.output(0));
+        return c != null && (c.is("Add") || c.is("Sum") || c.is("Concat"));
     }
 }
