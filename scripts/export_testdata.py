@@ -19,6 +19,7 @@ Deterministic: the same torch/onnx versions on the same machine reproduce identi
 """
 import argparse
 import collections
+import importlib
 import inspect
 import json
 import logging
@@ -77,8 +78,9 @@ NOTE_BORDER = ("Border writes (F.pad with zeros, then in-place slice assignment 
                "ScatterND([[W-1]]) -> Transpose(3,1,2,0), with indices and pre-broadcast "
                "update tensors as initializers.")
 
-# name -> how to build it. `seed` seeds the weights (torch default init) and the randomizer;
-# `input_seed` seeds the reference input.
+# name -> how to build it. `seed` seeds the weights (torch default init) and the randomizer,
+# `seed + 2000` the reference input; `needs` lists extra packages whose versions go into the
+# manifest (mobilenet_v2 needs torchvision).
 MODELS = [
     dict(name="syenet_isp", build=M.SYENetISP, input_shape=(1, 4, 32, 32), seed=101,
          notes="SYENet-style ISP, packed RGGB -> RGB x2. ConvRep5/ConvRep3/ConvRepPoint blocks "
@@ -143,6 +145,74 @@ MODELS = [
          notes="Biased 1x1 (3->8) -> 3x3 pad 1 (8->8) -> ReLU -> RepVGG block 8->8 with BN "
                "identity. Deploy: 1x1 + 3x3 stay (inexact fold must be refused) + merged "
                "RepVGG block = 3 convs."),
+    # Plain (nothing to re-parameterize, or only Conv->BN) mobile ISP / restoration /
+    # classification nets for the TFLite conversion: their deploy convs equal their convs.
+    dict(name="mai_isp", build=M.MAIISPNet, input_shape=(1, 4, 32, 32), seed=109,
+         notes="MAI 2021-style learned ISP, packed RGGB -> RGB x2: 3x3 conv 4->16 + ReLU, 3x3 "
+               "16->16 + ReLU, 3x3 16->12, Tanh, PixelShuffle(2) -> DepthToSpace CRD. No BN, "
+               "nothing to fold: deploy 3 convs."),
+    dict(name="fsrcnn", build=M.FSRCNN, input_shape=(1, 1, 24, 24), seed=110,
+         notes="FSRCNN x2 (d=56, s=12, m=4) on one (Y) channel: 5x5 1->56, 1x1 56->12, four "
+               "3x3 12->12, 1x1 12->56, each followed by a per-channel PReLU (PRelu, slopes "
+               "0.05..0.5), then ConvTranspose 9x9 stride 2 pads 4 output_padding 1 (56->1). "
+               "No BN: deploy 7 convs (the ConvTranspose is a ConvTranspose node, not counted).",
+         noopt_notes="dynamo_noopt: each PReLU slope is Reshape(weight, Constant) instead of a "
+                     "pre-shaped initializer."),
+    dict(name="unet_small", build=M.UNetSmall, input_shape=(1, 3, 32, 32), seed=111,
+         notes="Small U-Net, widths 8/16/32: enc1 (3->8), MaxPool 2, enc2 (8->16), MaxPool 2, "
+               "bottleneck (16->32), F.interpolate bilinear align_corners=False with size = the "
+               "skip tensor's H, W -> Concat with enc2 -> dec2 (48->16), ConvTranspose 2x2 "
+               "stride 2 (16->8) -> Concat with enc1 -> dec1 (16->8), final 1x1 (8->3). Each "
+               "enc/dec/bottleneck is (3x3 Conv-BN-ReLU) x2. Deploy: 10 + 1 = 11 convs (the "
+               "ConvTranspose is not counted). The Resize (mode linear, half_pixel) gets its "
+               "sizes computed in the TorchScript export: Concat(Slice(Shape(bottleneck output), "
+               "0:2), Constant [16, 16]) (the skip's H, W were traced as constants; not folded); "
+               "dynamo: an initializer.",
+         noopt_notes="dynamo_noopt: Resize sizes = Concat(Shape(bottleneck output, 0:2), "
+                     "Cast(Constant [16, 16]))."),
+    dict(name="csanet_like", build=M.CSANetLike, input_shape=(1, 4, 32, 32), seed=112,
+         notes="CSANet-like ISP, packed RGGB -> RGB x2: head 3x3 4->16 + ReLU; block: f = 3x3 "
+               "-> ReLU -> 3x3; spatial attention Sigmoid(depthwise 3x3 dilation 2 pads 2 (f)); "
+               "channel attention Sigmoid(1x1 4->16(ReLU(1x1 16->4(global average pool(f))))); "
+               "y = x + f * sa * ca; tail 3x3 16->12, PixelShuffle(2) -> DepthToSpace CRD. No "
+               "BN: deploy 7 convs. Global pool: GlobalAveragePool (TorchScript), ReduceMean "
+               "axes 2,3 keepdims (dynamo)."),
+    dict(name="nafnet_like", build=M.NAFNetLike, input_shape=(1, 3, 32, 32), seed=113,
+         expect_refused=["in each NAFBlock, conv1 (1x1 with bias, 16->32) -> depthwise 3x3 conv2 "
+                         "with zero padding 1: the intermediate map is zero-padded, not "
+                         "bias-padded, so merging the pair is not exact; keep both convs "
+                         "(2 refusals)"],
+         notes="NAFNet-style denoiser, width 16: intro 3x3 3->16, 2 NAFBlocks, ending 3x3 16->3, "
+               "+ input. NAFBlock: y = x + beta * conv3(SCA(SimpleGate(dw3x3(conv1(LN(x)))))); "
+               "out = y + gamma * conv5(SimpleGate(conv4(LN(y)))); conv1/conv4 1x1 16->32, "
+               "depthwise 3x3 on 32, SimpleGate = chunk(2, dim 1) and Mul, SCA = x * 1x1 conv("
+               "global average pool(x)), beta/gamma (1,16,1,1) Mul then Add. No BN: deploy "
+               "1 + 2 * 6 + 1 = 14 convs. LayerNorm over C, block 0 written by hand (NAFNet's "
+               "LayerNorm2d, eps 1e-6): ReduceMean(axis 1) -> Sub -> Pow 2 -> ReduceMean -> Add "
+               "eps -> Sqrt -> Div -> Mul weight (1,C,1,1) -> Add bias; block 1 as "
+               "Transpose(0,2,3,1) -> LayerNormalization(axis -1) -> Transpose(0,3,1,2) (both "
+               "exporters). SimpleGate's chunk: TorchScript Slice x2 with bounds from "
+               "Shape/Gather/Div/Mul (not folded); dynamo Split(num_outputs 2). dynamo, block 1 "
+               "only: the SCA's pooled (1,16,1,1) tensor goes through Reshape(-1) -> "
+               "Gather(indices (1,16,1,1) = 0..15), an identity (the exporter's as_strided for "
+               "the channels-last tensor left by the permute).",
+         noopt_notes="dynamo_noopt: SimpleGate's chunk is SplitToSequence -> SequenceAt x2."),
+    dict(name="mobilenet_v2", build=M.MobileNetV2Small, input_shape=(1, 3, 64, 64), seed=114,
+         needs=["torchvision"],
+         notes="torchvision.models.mobilenet_v2(weights=None, width_mult=0.25, num_classes=10) "
+               "with a reduced inverted-residual setting (2 blocks per stage instead of 1, 2, "
+               "3, 4, 3, 3, 1; the standard one gives a 1.75 MB dynamo_noopt file), random "
+               "weights (torchvision's seeded init; BN stats/affine and the Linear bias "
+               "randomized). 12 inverted residuals (1x1 expand Conv-BN-ReLU6, depthwise 3x3 "
+               "Conv-BN-ReLU6, 1x1 project Conv-BN, Add when stride 1 and Cin == Cout: 6 Adds), "
+               "stem 3x3 stride 2, last 1x1 to 1280, global average pool, Linear 1280->10. "
+               "Output (1, 10), not NCHW. Every conv is bias-free. Deploy: 37 convs (BNs fold; "
+               "the Linear is a Gemm). ReLU6 exports as Clip(0, 6) (Constant min/max in "
+               "TorchScript, initializers in dynamo); TorchScript GlobalAveragePool -> Flatten -> "
+               "Gemm, dynamo ReduceMean -> Reshape -> Gemm. The last inverted residual has no "
+               "skip, so its project 1x1 (240->80, no activation) feeds the last 1x1 (80->1280) "
+               "directly: merging the two is exact but gives a 1280x240 kernel (307,200 weights "
+               "instead of 19,200 + 102,400), so deploy_convs counts both."),
 ]
 
 
@@ -357,6 +427,9 @@ def process(spec, versions):
     notes = " ".join([notes] + summaries + [n for n in shape_notes if n])
     entry["notes"] = notes
     entry["exports"] = exports
+    versions = dict(versions)
+    for package in spec.get("needs", []):  # extra packages this model is built with
+        versions[package] = importlib.import_module(package).__version__
     entry["generated_with"] = versions
     return entry
 

@@ -1,15 +1,23 @@
-"""Training-form re-parameterizable networks used to generate isptool's test models."""
+"""Networks used to generate isptool's test models: training-form re-parameterizable ones, and
+plain mobile ISP / restoration / classification nets for the TFLite conversion tests."""
 from .acnet import ACNet
 from .common import count_deploy_convs, randomize_model
+from .csanet import CSANetLike
 from .dbb import DBBNet
 from .ecb import ECBSR
+from .fsrcnn import FSRCNN
+from .mai_isp import MAIISPNet
+from .mobilenet import MobileNetV2Small
 from .mobileone import MobileOneNet
+from .nafnet import NAFNetLike
 from .qarepvgg import QARepVGGNet
 from .repvgg import RepVGGNet
 from .seqpad import SeqZeroPadNet
 from .syenet import SYENetISP
+from .unet import UNetSmall
 
 __all__ = [
-    "ACNet", "DBBNet", "ECBSR", "MobileOneNet", "QARepVGGNet", "RepVGGNet", "SeqZeroPadNet",
-    "SYENetISP", "count_deploy_convs", "randomize_model",
+    "ACNet", "CSANetLike", "DBBNet", "ECBSR", "FSRCNN", "MAIISPNet", "MobileNetV2Small",
+    "MobileOneNet", "NAFNetLike", "QARepVGGNet", "RepVGGNet", "SeqZeroPadNet", "SYENetISP",
+    "UNetSmall", "count_deploy_convs", "randomize_model",
 ]
