@@ -4,6 +4,8 @@ import isptool.passes.cleanup.EliminateIdentity;
 import isptool.passes.cleanup.FoldConstants;
 import isptool.passes.cleanup.SequenceToSplit;
 import isptool.passes.cleanup.UpgradeOpset;
+import isptool.passes.layout.DepthToSpaceCrdToDcr;
+import isptool.passes.layout.PixelShuffleToDepthToSpace;
 import isptool.passes.reparam.AveragePoolToConv;
 import isptool.passes.reparam.BatchNormToConv;
 import isptool.passes.reparam.BiasPadToZeroPad;
@@ -38,6 +40,16 @@ public final class Pipelines {
                 new MergeParallelConvs(),
                 new MergeConcatOfConvs(),
                 new MergeSequentialConvs()));
+    }
+
+    /**
+     * Before lowering to TFLite (after reparam): 6-D pixel (un)shuffle to DepthToSpace/SpaceToDepth,
+     * then CRD DepthToSpace to TFLite's DCR by reordering the producing conv's channels.
+     */
+    public static Pipeline tflitePrep() {
+        return new Pipeline("tflite-prep", List.of(
+                new PixelShuffleToDepthToSpace(),
+                new DepthToSpaceCrdToDcr()));
     }
 
     /** Only the clean-up every command needs before looking at a graph (inspect, check). */
