@@ -2,6 +2,8 @@ package isptool.cli;
 
 import isptool.backends.ort.Inputs;
 import isptool.backends.ort.OrtRunner;
+import isptool.backends.tflite.TfliteRunner;
+import isptool.backends.tflite.lower.StoredTensors;
 import isptool.backends.verify.Comparison;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
@@ -66,6 +68,23 @@ final class Verification {
         Map<String, Tensor> inputs = inputs(g, opts, seed);
         Map<String, Tensor> ref = OrtRunner.runOnce(reference, inputs, OrtRunner.Options.REFERENCE);
         Map<String, Tensor> got = OrtRunner.runOnce(candidate, inputs, OrtRunner.Options.REFERENCE);
+        String what = opts.inputs.isEmpty() ? "random input, seed " + seed : String.join(", ", opts.inputs);
+        return new Result(what, Comparison.compare(ref, got), opts.tolerance);
+    }
+
+    /**
+     * Runs the ONNX reference in onnxruntime and the TFLite model in the TFLite interpreter on the
+     * same input: rank-4 tensors go in as NHWC and their outputs are compared back in NCHW.
+     */
+    static Result compareOnnxWithTflite(Path reference, Path tflite, Graph g, VerifyOptions opts, long seed) {
+        Map<String, Tensor> inputs = inputs(g, opts, seed);
+        Map<String, Tensor> ref = OrtRunner.runOnce(reference, inputs, OrtRunner.Options.REFERENCE);
+        Map<String, Tensor> nhwc = new LinkedHashMap<>();
+        inputs.forEach((name, t) -> nhwc.put(name, StoredTensors.toNhwc(t)));
+        Map<String, Tensor> got = new LinkedHashMap<>();
+        try (TfliteRunner runner = TfliteRunner.open(tflite)) {
+            runner.run(nhwc).forEach((name, t) -> got.put(name, StoredTensors.toNchw(t)));
+        }
         String what = opts.inputs.isEmpty() ? "random input, seed " + seed : String.join(", ", opts.inputs);
         return new Result(what, Comparison.compare(ref, got), opts.tolerance);
     }

@@ -1,0 +1,92 @@
+package isptool.backends.tflite.lower;
+
+import static java.util.Map.entry;
+
+import isptool.backends.layout.LayoutPlan;
+import isptool.backends.tflite.TfliteBuilder;
+import isptool.graph.Graph;
+import isptool.graph.ModelException;
+import isptool.graph.Node;
+import isptool.graph.Value;
+import java.util.Map;
+import java.util.TreeSet;
+import org.tensorflow.lite.schema.BuiltinOperator;
+
+/**
+ * Lowers an ONNX-level graph (after reparam and tflite-prep, shapes inferred) to a float32 TFLite
+ * model in the layout the {@link LayoutPlan} chose. Anything not in {@link #TABLE}, or not exact
+ * there, is refused with the node, the op and the reason: a wrong model is never written.
+ */
+public final class OnnxToTflite {
+    /** ONNX op -> how it becomes TFLite operators. */
+    static final Map<String, Lowering> TABLE = Map.ofEntries(
+            entry("Conv", ConvLowering::lower),
+            entry("Relu", ElementwiseLowering::clamp),
+            entry("Clip", ElementwiseLowering::clamp),
+            entry("PRelu", ElementwiseLowering::prelu),
+            entry("LeakyRelu", ElementwiseLowering::leakyRelu),
+            entry("Tanh", ElementwiseLowering.unary(BuiltinOperator.TANH)),
+            entry("Sigmoid", ElementwiseLowering.unary(BuiltinOperator.LOGISTIC)),
+            entry("Add", ElementwiseLowering.binary(BuiltinOperator.ADD)),
+            entry("Sub", ElementwiseLowering.binary(BuiltinOperator.SUB)),
+            entry("Mul", ElementwiseLowering.binary(BuiltinOperator.MUL)),
+            entry("Div", ElementwiseLowering.binary(BuiltinOperator.DIV)),
+            entry("GlobalAveragePool", AxisLowering::globalAveragePool),
+            entry("ReduceMean", AxisLowering::reduceMean),
+            entry("DepthToSpace", AxisLowering::depthToSpace),
+            entry("Concat", AxisLowering::concat),
+            entry("Identity", (n, cx) -> cx.alias(n, n.output(0), n.input(0))),
+            // only the Transposes the plan turned into relabellings reach here (others are refused before)
+            entry("Transpose", (n, cx) -> cx.alias(n, n.output(0), n.input(0))));
+
+    private OnnxToTflite() {
+    }
+
+    /** The ONNX ops convert can lower, sorted. */
+    public static TreeSet<String> supportedOps() {
+        return new TreeSet<>(TABLE.keySet());
+    }
+
+    /** Lowers g with the NHWC plan; graph inputs and outputs keep their names and order. */
+    public static TfliteBuilder lower(Graph g, LayoutPlan plan) {
+        if (!plan.transposes().isEmpty()) {
+            LayoutPlan.Transpose t = plan.transposes().get(0);
+            throw new ModelException(g.source() + ": " + (t.node() == null ? "" : ModelException.where(t.node()) + ": ")
+                    + "\"" + t.value().name() + "\" would need a TRANSPOSE from " + t.from() + " to " + t.to() + " ("
+                    + t.reason() + ")" + (plan.transposes().size() > 1 ? " and " + (plan.transposes().size() - 1)
+                    + " more" : "") + "; convert does not emit layout transposes yet (nor --io-layout nchw)");
+        }
+        LoweringContext cx = new LoweringContext(g, plan);
+        Node first = g.nodes().isEmpty() ? null : g.nodes().get(0);
+        int[] inputs = new int[g.inputs().size()];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = cx.tensor(first, g.inputs().get(i));
+        }
+        for (Node n : g.nodes()) {
+            if (cx.isFused(n)) {
+                continue;
+            }
+            if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
+                throw cx.refuse(n, "custom domain \"" + n.domain() + "\" has no TFLite lowering");
+            }
+            if (n.is("Transpose") && !plan.aliases().contains(n)) {
+                throw cx.refuse(n, "this Transpose moves data in the target; convert does not emit TRANSPOSE yet");
+            }
+            Lowering l = TABLE.get(n.opType());
+            if (l == null) {
+                throw cx.refuse(n, n.opType() + " has no TFLite lowering yet (convert supports "
+                        + String.join(", ", supportedOps()) + ")");
+            }
+            l.lower(n, cx);
+        }
+        int[] outputs = new int[g.outputs().size()];
+        for (int i = 0; i < outputs.length; i++) {
+            Value out = g.outputs().get(i);
+            Node p = out.producer() != null ? out.producer() : first;
+            outputs[i] = cx.tensor(p, out);
+        }
+        TfliteBuilder b = cx.builder();
+        b.inputs(inputs).outputs(outputs);
+        return b;
+    }
+}

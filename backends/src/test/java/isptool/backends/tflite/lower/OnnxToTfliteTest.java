@@ -1,0 +1,195 @@
+package isptool.backends.tflite.lower;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import isptool.backends.layout.LayoutPlan;
+import isptool.backends.ort.Inputs;
+import isptool.backends.ort.OrtRunner;
+import isptool.backends.tflite.TfliteModel;
+import isptool.backends.tflite.TfliteRunner;
+import isptool.backends.verify.Comparison;
+import isptool.graph.DType;
+import isptool.graph.Graph;
+import isptool.graph.ModelException;
+import isptool.graph.Node;
+import isptool.graph.Shape;
+import isptool.graph.Tensor;
+import isptool.graph.Value;
+import isptool.graph.shapes.ShapeInference;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Small ONNX graphs lowered to TFLite and run in the real interpreter against onnxruntime. */
+class OnnxToTfliteTest {
+    @TempDir
+    Path tmp;
+
+    private final Random random = new Random(3);
+    private Graph g;
+
+    private Value input(long... dims) {
+        g = new Graph();
+        g.setSource("small.onnx");
+        g.opsets().put("", 17L);
+        Value x = g.valueNamed("x");
+        x.setType(DType.FLOAT, Shape.of(dims));
+        g.addInput(x);
+        return x;
+    }
+
+    private Value constant(String name, long... shape) {
+        int n = 1;
+        for (long d : shape) {
+            n *= (int) d;
+        }
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (random.nextDouble() - 0.5);
+        }
+        return g.addConstant(name, Tensor.ofFloats(shape, v));
+    }
+
+    private Node node(String op, String name, Value... ins) {
+        return g.addNode(op, name, List.of(ins), List.of(g.newValue(name + "_out")));
+    }
+
+    private Value conv(String name, Value x, int out, int k, int stride, int group, long... pads) {
+        long in = x.shape().dim(1);
+        Node n = node("Conv", name, x, constant(name + ".w", out, in / group, k, k), constant(name + ".b", out));
+        n.set("kernel_shape", new long[] {k, k}).set("strides", new long[] {stride, stride}).set("group", group)
+                .set("pads", pads);
+        ShapeInference.infer(g, n);
+        return n.output(0);
+    }
+
+    private Value infer(Node n) {
+        ShapeInference.infer(g, n);
+        return n.output(0);
+    }
+
+    /** Lowers, runs both on one random input, checks 1e-5 relative; returns the model's op histogram. */
+    private Map<String, Integer> lowerAndCompare(Value out) throws IOException {
+        g.rename(out, "y");
+        g.addOutput(out);
+        ShapeInference.run(g);
+        Path file = tmp.resolve("m.tflite");
+        OnnxToTflite.lower(g, LayoutPlan.of(g, true)).write(file);
+        Map<String, Tensor> in = Inputs.random(g, 5);
+        Map<String, Tensor> ref = OrtRunner.runOnce(g, in, OrtRunner.Options.REFERENCE);
+        Map<String, Tensor> got = new LinkedHashMap<>();
+        Map<String, Tensor> nhwc = new LinkedHashMap<>();
+        in.forEach((k, v) -> nhwc.put(k, StoredTensors.toNhwc(v)));
+        try (TfliteRunner r = TfliteRunner.open(file)) {
+            r.run(nhwc).forEach((k, v) -> got.put(k, StoredTensors.toNchw(v)));
+        }
+        for (Comparison c : Comparison.compare(ref, got)) {
+            assertTrue(c.withinRelative(1e-5), c.toString());
+        }
+        return TfliteModel.open(file).opHistogram();
+    }
+
+    @Test
+    void torchStrideTwoPaddingGetsAPadOp() throws IOException {
+        Value x = input(1, 3, 16, 16);
+        Value y = conv("down", x, 8, 3, 2, 1, 1, 1, 1, 1);
+        Value z = conv("same", y, 8, 3, 1, 1, 1, 1, 1, 1);
+        Value w = conv("lopsided", z, 4, 3, 1, 1, 0, 2, 1, 0);
+        Map<String, Integer> ops = lowerAndCompare(w);
+        assertEquals(Map.of("CONV_2D", 3, "PAD", 2), ops);
+    }
+
+    @Test
+    void depthwiseWithMultiplierAndFusedRelu6() throws IOException {
+        Value x = input(1, 4, 9, 9);
+        Value d = conv("dw", x, 8, 3, 1, 4, 1, 1, 1, 1);
+        Node clip = node("Clip", "relu6", d, g.addConstant("lo", Tensor.scalar(0)), g.addConstant("hi", Tensor.scalar(6)));
+        Value c = infer(clip);
+        Value p = conv("pw", c, 4, 1, 1, 1, 0, 0, 0, 0);
+        Node relu = node("Relu", "relu", p);
+        Map<String, Integer> ops = lowerAndCompare(infer(relu));
+        assertEquals(Map.of("DEPTHWISE_CONV_2D", 1, "CONV_2D", 1), ops, "both clamps fused");
+    }
+
+    /** Broadcast constants: per-channel [C,1,1], a scalar, a row along W; PRelu, LeakyRelu, Concat, ReduceMean. */
+    @Test
+    void elementwiseWithConstantsInTheStoredLayout() throws IOException {
+        Value x = input(1, 3, 6, 5);
+        Value a = conv("c", x, 4, 3, 1, 1, 1, 1, 1, 1);
+        Value m = infer(node("Mul", "mul", a, constant("scale", 4, 1, 1)));
+        Value s = infer(node("Sub", "sub", m, g.addConstant("half", Tensor.scalar(0.5f))));
+        Value d = infer(node("Div", "div", s, g.addConstant("row", Tensor.ofFloats(new long[] {5},
+                new float[] {1, 2, 3, 4, 5}))));
+        Value pr = infer(node("PRelu", "prelu", d, constant("slope", 4, 1, 1)));
+        Node leaky = node("LeakyRelu", "leaky", a);
+        leaky.set("alpha", 0.2f);
+        Node cat = node("Concat", "cat", pr, infer(leaky));
+        cat.set("axis", 1L);
+        Value c = infer(cat);
+        Node mean = node("ReduceMean", "mean", c);
+        mean.set("axes", new long[] {2, 3}).set("keepdims", 1L);
+        Value gate = infer(node("Sigmoid", "sig", infer(mean)));
+        Value t = infer(node("Tanh", "tanh", c));
+        Map<String, Integer> ops = lowerAndCompare(infer(node("Add", "add", t, gate)));
+        assertEquals(1, ops.get("CONCATENATION"));
+        assertEquals(1, ops.get("MEAN"));
+        assertEquals(null, ops.get("TRANSPOSE"));
+    }
+
+    @Test
+    void refusesWhatIsNotInTheTable() {
+        Value x = input(1, 4, 8, 8);
+        Node pool = node("MaxPool", "pool", x);
+        pool.set("kernel_shape", new long[] {2, 2}).set("strides", new long[] {2, 2});
+        g.addOutput(infer(pool));
+        ModelException e = assertThrows(ModelException.class, () -> OnnxToTflite.lower(g, LayoutPlan.of(g, true)));
+        assertTrue(e.getMessage().startsWith("small.onnx: node \"pool\" (MaxPool): MaxPool has no TFLite lowering yet"),
+                e.getMessage());
+    }
+
+    @Test
+    void refusesClipRangesAndGroupsTfliteLacks() {
+        Value x = input(1, 4, 8, 8);
+        Node clip = node("Clip", "clip", x, g.addConstant("lo", Tensor.scalar(0)), g.addConstant("hi", Tensor.scalar(3)));
+        g.addOutput(infer(clip));
+        ModelException e = assertThrows(ModelException.class, () -> OnnxToTflite.lower(g, LayoutPlan.of(g, true)));
+        assertTrue(e.getMessage().contains("node \"clip\" (Clip): range [0.0, 3.0] is not supported"), e.getMessage());
+
+        Value x2 = input(1, 4, 8, 8);
+        g.addOutput(conv("grouped", x2, 4, 3, 1, 2, 1, 1, 1, 1));
+        e = assertThrows(ModelException.class, () -> OnnxToTflite.lower(g, LayoutPlan.of(g, true)));
+        assertTrue(e.getMessage().contains("node \"grouped\" (Conv): group 2"), e.getMessage());
+    }
+
+    @Test
+    void refusesCrdDepthToSpace() {
+        Value x = input(1, 8, 4, 4);
+        Node d2s = node("DepthToSpace", "shuffle", x);
+        d2s.set("blocksize", 2L).set("mode", "CRD");
+        g.addOutput(infer(d2s));
+        ModelException e = assertThrows(ModelException.class, () -> OnnxToTflite.lower(g, LayoutPlan.of(g, true)));
+        assertTrue(e.getMessage().contains("node \"shuffle\" (DepthToSpace): mode CRD"), e.getMessage());
+    }
+
+    /** A Transpose in the model that the plan turns into a relabelling costs nothing. */
+    @Test
+    void permutesAroundElementwiseOpsVanish() throws IOException {
+        Value x = input(1, 4, 5, 6);
+        Value a = conv("c", x, 4, 3, 1, 1, 1, 1, 1, 1);
+        Node t1 = node("Transpose", "to_nhwc", a);
+        t1.set("perm", new long[] {0, 2, 3, 1});
+        Value t = infer(node("Tanh", "tanh", infer(t1)));
+        Node t2 = node("Transpose", "to_nchw", t);
+        t2.set("perm", new long[] {0, 3, 1, 2});
+        Value b = conv("c2", infer(t2), 4, 1, 1, 1, 0, 0, 0, 0);
+        Map<String, Integer> ops = lowerAndCompare(b);
+        assertEquals(Map.of("CONV_2D", 2, "TANH", 1), ops);
+    }
+}

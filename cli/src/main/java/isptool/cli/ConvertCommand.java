@@ -1,0 +1,152 @@
+package isptool.cli;
+
+import isptool.backends.layout.LayoutPlan;
+import isptool.backends.tflite.TfliteBuilder;
+import isptool.backends.tflite.TfliteModel;
+import isptool.backends.tflite.lower.OnnxToTflite;
+import isptool.graph.Graph;
+import isptool.graph.io.AtomicFiles;
+import isptool.graph.io.OnnxExporter;
+import isptool.graph.shapes.ShapeInference;
+import isptool.passes.PassReport;
+import isptool.passes.Pipelines;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code isptool convert IN.onnx -o OUT.tflite}: reparam, lower to an NHWC float32 TFLite model, prove it equal. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = {"Folds re-parameterizable blocks (as reparam does), lowers the graph to a float32 TFLite model",
+                "stored in NHWC with no layout TRANSPOSE (rank-4 inputs and outputs become NHWC), then runs the",
+                "ONNX model in onnxruntime and the TFLite model in the TFLite interpreter on the same input and",
+                "writes OUT only if they match."})
+final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IN.onnx", description = "The model as exported from training.")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.tflite", description = "Where to write the TFLite model.")
+    Path output;
+
+    @Option(names = "--no-reparam", description = "Lower the graph as it is, without folding re-parameterizable blocks.")
+    boolean noReparam;
+
+    @Option(names = "--verify-input", paramLabel = "[NAME=]x.npy",
+            description = "Verify on this input (.npy in the ONNX NCHW layout) instead of a seeded random one;"
+                    + " NAME= picks the graph input when there are several.")
+    List<String> verifyInputs = new ArrayList<>();
+
+    @Option(names = "--no-verify", description = "Skip verification (the output is then unchecked).")
+    boolean noVerify;
+
+    @Option(names = "--tolerance", defaultValue = "1e-4", paramLabel = "REL",
+            description = "Largest allowed max-abs error relative to the output range (default ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @CommandLine.Mixin
+    CommonOptions common;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        ModelLoading.Loaded loaded = ModelLoading.load(input, common.inputShapes);
+        Graph g = loaded.graph();
+        Path reference = loaded.upgraded() ? AtomicFiles.temporaryBeside(output) : input;
+        Path tmp = AtomicFiles.temporaryBeside(output);
+        try {
+            if (loaded.upgraded()) {
+                // onnxruntime cannot run the file's own opset: its opset-7 form is the reference
+                OnnxExporter.write(g, reference);
+            }
+            return run(g, loaded, reference, tmp, out, t0);
+        } finally {
+            Files.deleteIfExists(tmp);
+            if (reference != input) {
+                Files.deleteIfExists(reference);
+            }
+        }
+    }
+
+    private int run(Graph g, ModelLoading.Loaded loaded, Path reference, Path tmp, PrintWriter out, long t0)
+            throws Exception {
+        GraphStats before = GraphStats.of(g);
+        PassReport report = new PassReport();
+        List<String> pipelines = new ArrayList<>();
+        if (!noReparam) {
+            Pipelines.reparam().run(g, report);
+            pipelines.add("reparam");
+        }
+        Pipelines.tflitePrep().run(g, report);
+        pipelines.add("tflite-prep");
+        ShapeInference.run(g);
+        GraphStats after = GraphStats.of(g);
+        LayoutPlan plan = LayoutPlan.of(g, true);
+        TfliteBuilder model = OnnxToTflite.lower(g, plan);
+        model.write(tmp);
+        long t1 = System.nanoTime();
+
+        TfliteModel written = TfliteModel.open(tmp);
+        Map<String, Integer> ops = written.opHistogram();
+        out.printf("isptool convert: %s -> %s%n", input, output);
+        if (loaded.upgraded()) {
+            out.printf("  upgraded from opset %d to %d (onnxruntime has no kernels for opset %d); verified against"
+                    + " the upgraded model%n", loaded.fileOpset(), g.opset(), loaded.fileOpset());
+        }
+        out.printf("  passes: %s; nodes %d -> %d, Conv %d -> %d%n", String.join(", ", pipelines), before.nodes(),
+                after.nodes(), before.convs(), after.convs());
+        Reports.printFolds(out, report);
+        out.printf("  tflite: %d operators, NHWC inputs/outputs%n", written.operators().size());
+        ops.forEach((op, count) -> out.printf("    %s %d%n", op, count));
+        out.printf("  TRANSPOSE %d%n", written.count("TRANSPOSE"));
+
+        VerifyOptions opts = new VerifyOptions();
+        opts.inputs = verifyInputs;
+        opts.tolerance = tolerance;
+        Verification.Result check = noVerify ? null
+                : Verification.compareOnnxWithTflite(reference, tmp, g, opts, common.seed);
+        long t2 = System.nanoTime();
+        if (check != null) {
+            Reports.printVerification(out, check);
+        }
+        if (common.report != null) {
+            Map<String, Object> tflite = new LinkedHashMap<>();
+            tflite.put("operators", written.operators().size());
+            tflite.put("ops", ops);
+            tflite.put("transposes", written.count("TRANSPOSE"));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("command", "convert");
+            json.put("input", input.toString());
+            json.put("output", output.toString());
+            json.put("before", before.toJson());
+            json.put("after", after.toJson());
+            json.put("pipelines", pipelines);
+            json.put("passes", Reports.foldsJson(report));
+            json.put("tflite", tflite);
+            json.put("verification", check == null ? "skipped" : check.toJson());
+            json.put("seconds", Map.of("convert", (t1 - t0) / 1e9, "total", (t2 - t0) / 1e9));
+            json.put("memory", MemoryUse.toJson());
+            Reports.writeJson(common.report, json);
+        }
+        if (check != null && !check.ok()) {
+            spec.commandLine().getErr().printf("isptool: %s: the TFLite model differs from the ONNX model beyond"
+                    + " tolerance (%s); %s was not written%n", input, check.worst(), output);
+            return Main.EXIT_MISMATCH;
+        }
+        AtomicFiles.moveInto(tmp, output);
+        out.printf("  wrote %s (%s) in %.2f s%n", output, Reports.size(Files.size(output)), (t2 - t0) / 1e9);
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,130 @@
+package isptool.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import isptool.backends.tflite.TfliteModel;
+import isptool.backends.tflite.TfliteRunner;
+import isptool.backends.tflite.lower.StoredTensors;
+import isptool.backends.verify.Comparison;
+import isptool.graph.Tensor;
+import isptool.graph.io.TensorFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code isptool convert}: the testdata ISP/SR nets become NHWC float32 TFLite models with no
+ * TRANSPOSE, equal to PyTorch's reference output; models with ops outside the table are refused.
+ */
+class ConvertCommandTest {
+    @TempDir
+    Path tmp;
+
+    /** The acceptance criterion: SYENet lowers to 8 CONV_2D, 1 DEPTH_TO_SPACE, nothing else layout-wise. */
+    @Test
+    void syenetIsEightConvsAndOneDepthToSpace() throws Exception {
+        Path out = tmp.resolve("syenet_isp.tflite");
+        Path report = tmp.resolve("report.json");
+        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("syenet_isp.onnx").toString(), "-o",
+                out.toString(), "--report", report.toString());
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("TRANSPOSE 0"), run.out());
+        assertTrue(run.out().contains("verify (random input, seed 0): ok"), run.out());
+
+        TfliteModel m = TfliteModel.open(out);
+        assertEquals(8, m.count("CONV_2D"));
+        assertEquals(1, m.count("DEPTH_TO_SPACE"));
+        assertEquals(0, m.count("CONCATENATION"));
+        assertEquals(0, m.count("TRANSPOSE"));
+        assertEquals(List.of("input"), m.inputs().stream().map(TfliteModel.TensorInfo::name).toList());
+        assertEquals(List.of("output"), m.outputs().stream().map(TfliteModel.TensorInfo::name).toList());
+        assertEquals(List.of(1L, 32L, 32L, 4L), java.util.Arrays.stream(m.inputs().get(0).shape()).boxed().toList());
+
+        JsonNode r = new ObjectMapper().readTree(report.toFile());
+        assertEquals("convert", r.get("command").asText());
+        assertEquals(8, r.get("tflite").get("ops").get("CONV_2D").asInt());
+        assertEquals(0, r.get("tflite").get("transposes").asInt());
+        assertEquals("reparam", r.get("pipelines").get(0).asText());
+        assertEquals(6, r.get("passes").get("counts").get("MergeConcatOfConvs").asInt());
+        assertTrue(r.get("verification").get("ok").asBoolean());
+    }
+
+    /** Every export of the nets in the subset: the TFLite output equals PyTorch's to 1e-4 relative. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"syenet_isp", "syenet_isp.dynamo", "syenet_isp.dynamo_noopt",
+            "mai_isp", "mai_isp.dynamo", "mai_isp.dynamo_noopt",
+            "ecbsr", "ecbsr.dynamo", "ecbsr.dynamo_noopt",
+            "csanet_like", "csanet_like.dynamo", "csanet_like.dynamo_noopt",
+            "acnet", "dbb", "mobileone", "qarepvgg", "seq_zero_pad"})
+    void matchesPyTorch(String name) throws Exception {
+        String base = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
+        Path out = tmp.resolve(name + ".tflite");
+        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata(name + ".onnx").toString(), "-o",
+                out.toString(), "--verify-input", TestFiles.testdata(base + ".input.npy").toString());
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertEquals(0, TfliteModel.open(out).count("TRANSPOSE"));
+
+        Tensor input = TensorFiles.read(TestFiles.testdata(base + ".input.npy"));
+        Tensor expected = TensorFiles.read(TestFiles.testdata(base + ".output.npy"));
+        Tensor got;
+        try (TfliteRunner r = TfliteRunner.open(out)) {
+            String in = r.inputNames().get(0);
+            got = StoredTensors.toNchw(r.run(Map.of(in, StoredTensors.toNhwc(input))).values().iterator().next());
+        }
+        Comparison c = Comparison.of("output", expected, got);
+        assertTrue(c.withinRelative(1e-4), name + ": " + c);
+    }
+
+    @Test
+    void unsupportedOpIsRefusedByName() {
+        Path out = tmp.resolve("unet.tflite");
+        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("unet_small.onnx").toString(), "-o",
+                out.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("unet_small.onnx: node \"/pool/MaxPool\" (MaxPool): MaxPool has no TFLite lowering"),
+                run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void groupedConvIsRefused() {
+        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("repvgg.onnx").toString(), "-o",
+                tmp.resolve("repvgg.tflite").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("(Conv): group 2 with 8 input channels"), run.err());
+    }
+
+    /** With a tolerance no float computation meets, verification fails: exit 3 and no output file. */
+    @Test
+    void mismatchWritesNothing() throws Exception {
+        Path out = tmp.resolve("mai.tflite");
+        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("mai_isp.onnx").toString(), "-o",
+                out.toString(), "--tolerance", "1e-12");
+        assertEquals(Main.EXIT_MISMATCH, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("was not written"), run.err());
+        assertFalse(Files.exists(out));
+        try (var files = Files.list(tmp)) {
+            assertEquals(0, files.count(), "no temporary files left behind");
+        }
+    }
+
+    @Test
+    void noReparamLowersTheTrainingGraph() throws Exception {
+        Path out = tmp.resolve("acnet.tflite");
+        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("acnet.onnx").toString(), "-o",
+                out.toString(), "--no-reparam");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("passes: tflite-prep;"), run.out());
+        assertTrue(TfliteModel.open(out).count("CONV_2D") > 3, run.out());
+    }
+}
