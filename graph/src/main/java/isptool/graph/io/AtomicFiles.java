@@ -40,6 +40,10 @@ public final class AtomicFiles {
 
     /** Renames a finished temporary file to its final name. */
     public static void moveInto(Path tmp, Path target) throws IOException {
+        // temporary files are created owner-only; a finished output is an ordinary file (rw-r--r--)
+        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
