@@ -64,7 +64,11 @@ class ConvertCommandTest {
             "mai_isp", "mai_isp.dynamo", "mai_isp.dynamo_noopt",
             "ecbsr", "ecbsr.dynamo", "ecbsr.dynamo_noopt",
             "csanet_like", "csanet_like.dynamo", "csanet_like.dynamo_noopt",
-            "acnet", "dbb", "mobileone", "qarepvgg", "seq_zero_pad"})
+            "acnet", "dbb", "mobileone", "qarepvgg", "seq_zero_pad",
+            "unet_small", "unet_small.dynamo", "unet_small.dynamo_noopt",
+            "fsrcnn", "fsrcnn.dynamo", "fsrcnn.dynamo_noopt",
+            "mobilenet_v2", "mobilenet_v2.dynamo", "mobilenet_v2.dynamo_noopt",
+            "repvgg", "repvgg.dynamo", "repvgg.dynamo_noopt"})
     void matchesPyTorch(String name) throws Exception {
         String base = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
         Path out = tmp.resolve(name + ".tflite");
@@ -86,22 +90,38 @@ class ConvertCommandTest {
 
     @Test
     void unsupportedOpIsRefusedByName() {
-        Path out = tmp.resolve("unet.tflite");
-        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("unet_small.onnx").toString(), "-o",
+        Path out = tmp.resolve("nafnet.tflite");
+        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("nafnet_like.onnx").toString(), "-o",
                 out.toString());
         assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.out() + run.err());
-        assertTrue(run.err().contains("unet_small.onnx: node \"/pool/MaxPool\" (MaxPool): MaxPool has no TFLite lowering"),
-                run.err());
+        assertTrue(run.err().contains("nafnet_like.onnx: node \"/blocks/blocks.0/sg/Slice\" (Slice): Slice has no TFLite"
+                + " lowering"), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
         assertFalse(Files.exists(out));
     }
 
+    /** UNet: pools, a transposed conv and a bilinear resize, all in NHWC with no TRANSPOSE. */
     @Test
-    void groupedConvIsRefused() {
+    void unetLowersPoolsTransposeConvAndResize() throws Exception {
+        Path out = tmp.resolve("unet.tflite");
+        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("unet_small.onnx").toString(), "-o",
+                out.toString());
+        assertEquals(0, run.status(), run.out() + run.err());
+        TfliteModel m = TfliteModel.open(out);
+        assertEquals(2, m.count("MAX_POOL_2D"));
+        assertEquals(1, m.count("TRANSPOSE_CONV"));
+        assertEquals(1, m.count("RESIZE_BILINEAR"));
+    }
+
+    /** RepVGG's group-2 convs are single grouped CONV_2Ds. */
+    @Test
+    void groupedConvIsOneConv2d() throws Exception {
+        Path out = tmp.resolve("repvgg.tflite");
         TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("repvgg.onnx").toString(), "-o",
-                tmp.resolve("repvgg.tflite").toString());
-        assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.out() + run.err());
-        assertTrue(run.err().contains("(Conv): group 2 with 8 input channels"), run.err());
+                out.toString());
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("verify (random input, seed 0): ok"), run.out());
+        assertEquals(0, TfliteModel.open(out).count("SPLIT"));
     }
 
     /** With a tolerance no float computation meets, verification fails: exit 3 and no output file. */

@@ -14,8 +14,9 @@ import org.tensorflow.lite.schema.Padding;
 
 /**
  * ONNX Conv (NCHW, weights OIHW) to CONV_2D (group 1, weights OHWI) or DEPTHWISE_CONV_2D (group ==
- * Cin, weights [1, kh, kw, Cout], depth_multiplier Cout/Cin), always with a bias (zeros if the
- * model has none: TFLite's CONV_2D needs it). A Relu/Clip clamp that is the conv output's only
+ * Cin, weights [1, kh, kw, Cout], depth_multiplier Cout/Cin) or, for other groups, a grouped
+ * CONV_2D (version 6, weights [Cout, kh, kw, Cin/group]: TFLite's kernel and XNNPACK both run it),
+ * always with a bias (zeros if the model has none: TFLite's CONV_2D needs it). A Relu/Clip clamp that is the conv output's only
  * reader is fused. ONNX's explicit pads become SAME when they are TF's SAME for this input size,
  * VALID when zero, else a PAD op before a VALID conv.
  */
@@ -66,7 +67,7 @@ final class ConvLowering {
         int out = cx.tensor(n, y);
         Tensor bias = b != null ? b.constant().cast(DType.FLOAT) : Tensor.ofFloats(new long[] {cout}, new float[(int) cout]);
         int bt = cx.constant(n.name() + "/bias", bias);
-        if (group == 1) {
+        if (group == 1 || ws[1] * group == cin && cout % group == 0 && group != cin) {
             int wt = cx.constant(n.name() + "/weights_ohwi", StoredTensors.transpose(w.constant().cast(DType.FLOAT),
                     new int[] {0, 2, 3, 1}));
             Conv2DOptionsT o = new Conv2DOptionsT();
@@ -76,7 +77,9 @@ final class ConvLowering {
             o.setDilationHFactor((int) dilations[0]);
             o.setDilationWFactor((int) dilations[1]);
             o.setFusedActivationFunction(fused);
-            cx.builder().addOperator(BuiltinOperator.CONV_2D, o, new int[] {in, wt, bt}, new int[] {out});
+            // grouped (filter channels Cin / group) is CONV_2D version 6
+            cx.builder().addOperator(BuiltinOperator.CONV_2D, group == 1 ? 1 : 6, o, new int[] {in, wt, bt},
+                    new int[] {out});
         } else if (group == cin && ws[1] == 1) {
             int wt = cx.constant(n.name() + "/weights_1hwo", StoredTensors.transpose(w.constant().cast(DType.FLOAT),
                     new int[] {1, 2, 3, 0}));
@@ -90,8 +93,8 @@ final class ConvLowering {
             o.setFusedActivationFunction(fused);
             cx.builder().addOperator(BuiltinOperator.DEPTHWISE_CONV_2D, o, new int[] {in, wt, bt}, new int[] {out});
         } else {
-            throw cx.refuse(n, "group " + group + " with " + cin + " input channels (neither 1 nor depthwise) is not"
-                    + " supported yet; TFLite has no grouped CONV_2D that NNAPI or XNNPACK accept everywhere");
+            throw cx.refuse(n, "group " + group + " does not divide " + cin + " input channels and " + cout
+                    + " outputs into equal groups (weights " + Arrays.toString(ws) + ")");
         }
     }
 

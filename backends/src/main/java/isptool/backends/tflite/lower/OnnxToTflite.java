@@ -21,6 +21,13 @@ public final class OnnxToTflite {
     /** ONNX op -> how it becomes TFLite operators. */
     static final Map<String, Lowering> TABLE = Map.ofEntries(
             entry("Conv", ConvLowering::lower),
+            entry("ConvTranspose", ConvTransposeLowering::lower),
+            entry("MaxPool", PoolLowering::maxPool),
+            entry("AveragePool", PoolLowering::averagePool),
+            entry("GlobalMaxPool", PoolLowering::globalMaxPool),
+            entry("Resize", ResizeLowering::lower),
+            entry("Gemm", DenseLowering::gemm),
+            entry("MatMul", DenseLowering::matMul),
             entry("Relu", ElementwiseLowering::clamp),
             entry("Clip", ElementwiseLowering::clamp),
             entry("PRelu", ElementwiseLowering::prelu),
@@ -31,10 +38,17 @@ public final class OnnxToTflite {
             entry("Sub", ElementwiseLowering.binary(BuiltinOperator.SUB)),
             entry("Mul", ElementwiseLowering.binary(BuiltinOperator.MUL)),
             entry("Div", ElementwiseLowering.binary(BuiltinOperator.DIV)),
+            entry("Pow", PowLowering::lower),
+            entry("Sqrt", ElementwiseLowering.unary(BuiltinOperator.SQRT)),
             entry("GlobalAveragePool", AxisLowering::globalAveragePool),
             entry("ReduceMean", AxisLowering::reduceMean),
             entry("DepthToSpace", AxisLowering::depthToSpace),
             entry("Concat", AxisLowering::concat),
+            // only when the plan stores input and output in ONNX's row-major order (else refused there)
+            entry("Reshape", ShapeLowering::reshape),
+            entry("Flatten", ShapeLowering::reshape),
+            entry("Squeeze", ShapeLowering::reshape),
+            entry("Unsqueeze", ShapeLowering::reshape),
             entry("Identity", (n, cx) -> cx.alias(n, n.output(0), n.input(0))),
             // only the Transposes the plan turned into relabellings reach here (others are refused before)
             entry("Transpose", (n, cx) -> cx.alias(n, n.output(0), n.input(0))));

@@ -146,11 +146,10 @@ class OnnxToTfliteTest {
     @Test
     void refusesWhatIsNotInTheTable() {
         Value x = input(1, 4, 8, 8);
-        Node pool = node("MaxPool", "pool", x);
-        pool.set("kernel_shape", new long[] {2, 2}).set("strides", new long[] {2, 2});
+        Node pool = node("Softplus", "pool", x);
         g.addOutput(infer(pool));
         ModelException e = assertThrows(ModelException.class, () -> OnnxToTflite.lower(g, LayoutPlan.of(g, true)));
-        assertTrue(e.getMessage().startsWith("small.onnx: node \"pool\" (MaxPool): MaxPool has no TFLite lowering yet"),
+        assertTrue(e.getMessage().startsWith("small.onnx: node \"pool\" (Softplus): Softplus has no TFLite lowering yet"),
                 e.getMessage());
     }
 
@@ -163,9 +162,12 @@ class OnnxToTfliteTest {
         assertTrue(e.getMessage().contains("node \"clip\" (Clip): range [0.0, 3.0] is not supported"), e.getMessage());
 
         Value x2 = input(1, 4, 8, 8);
-        g.addOutput(conv("grouped", x2, 4, 3, 1, 2, 1, 1, 1, 1));
+        Node uneven = node("Conv", "uneven", x2, constant("uneven.w", 3, 2, 3, 3));
+        uneven.set("kernel_shape", new long[] {3, 3}).set("group", 2L);
+        g.addOutput(uneven.output(0));
+        uneven.output(0).setType(DType.FLOAT, Shape.of(1, 3, 6, 6));
         e = assertThrows(ModelException.class, () -> OnnxToTflite.lower(g, LayoutPlan.of(g, true)));
-        assertTrue(e.getMessage().contains("node \"grouped\" (Conv): group 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("node \"uneven\" (Conv): group 2 does not divide"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,131 @@
+package isptool.backends.tflite.lower;
+
+import isptool.backends.tflite.TfliteType;
+import isptool.graph.DType;
+import isptool.graph.Node;
+import isptool.graph.Tensor;
+import isptool.graph.Value;
+import org.tensorflow.lite.schema.ActivationFunctionType;
+import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.Padding;
+import org.tensorflow.lite.schema.Pool2DOptionsT;
+import org.tensorflow.lite.schema.ReducerOptionsT;
+
+/**
+ * 2-D MaxPool / AveragePool to MAX_POOL_2D / AVERAGE_POOL_2D on NHWC, GlobalMaxPool to REDUCE_MAX
+ * over the stored H and W. TF's SAME pooling ignores the padded cells (max of the real ones, mean
+ * over the real ones), so ONNX pads equal to SAME map to SAME for MaxPool and for AveragePool with
+ * count_include_pad=0; other pads get an explicit PAD (zeros, counted: AveragePool with
+ * count_include_pad=1) or PADV2 with -FLT_MAX (MaxPool) before a VALID pool.
+ */
+final class PoolLowering {
+    private PoolLowering() {
+    }
+
+    static void maxPool(Node n, LoweringContext cx) {
+        if (n.outputs().size() > 1 && n.output(1) != null && !n.output(1).name().isEmpty()
+                && (cx.graph().isGraphOutput(n.output(1)) || !cx.graph().consumers(n.output(1)).isEmpty())) {
+            throw cx.refuse(n, "the Indices output is used; TFLite's MAX_POOL_2D has none");
+        }
+        pool(n, cx, true);
+    }
+
+    static void averagePool(Node n, LoweringContext cx) {
+        pool(n, cx, false);
+    }
+
+    private static void pool(Node n, LoweringContext cx, boolean max) {
+        Value x = n.input(0);
+        if (x.shape() == null || x.shape().rank() != 4) {
+            throw cx.refuse(n, "only 2-D pooling (rank-4 input) is lowered so far, input is " + x.shape());
+        }
+        long[] xs = cx.storedShape(n, x); // NHWC
+        long[] k = n.getInts("kernel_shape", null);
+        long[] s = n.getInts("strides", new long[] {1, 1});
+        long[] d = n.getInts("dilations", new long[] {1, 1});
+        if (k == null || k.length != 2) {
+            throw cx.refuse(n, "kernel_shape must have 2 entries");
+        }
+        if (d[0] != 1 || d[1] != 1) {
+            throw cx.refuse(n, "dilations " + d[0] + "x" + d[1] + " are not supported; TFLite pools are not dilated");
+        }
+        long[] in = {xs[1], xs[2]};
+        ConvLowering.PaddingChoice pad = ConvLowering.padding(in, k, s, d, n.getString("auto_pad", "NOTSET"),
+                n.getInts("pads", new long[4]));
+        long[] pads = pad.needsPadOp() ? pad.pads() : pad.padding() == Padding.SAME ? samePads(in, k, s) : new long[4];
+        if (n.getInt("ceil_mode", 0) != 0) {
+            for (int a = 0; a < 2; a++) {
+                long span = in[a] + pads[a] + pads[a + 2] - k[a];
+                if (span % s[a] != 0) {
+                    throw cx.refuse(n, "ceil_mode=1 changes the output size here (a partial last window on axis "
+                            + (a + 2) + "); TFLite pools floor");
+                }
+            }
+        }
+        boolean countPad = n.getInt("count_include_pad", 0) != 0;
+        int input = cx.tensor(n, x);
+        byte padding = pad.padding();
+        boolean anyPad = pads[0] + pads[1] + pads[2] + pads[3] != 0;
+        if (!max && anyPad && (countPad || pad.needsPadOp())) {
+            if (!countPad) {
+                throw cx.refuse(n, "pads " + java.util.Arrays.toString(pads) + " with count_include_pad=0 are not"
+                        + " TF's SAME pads for this input; TFLite's AVERAGE_POOL_2D averages over real cells only with SAME");
+            }
+            input = padOp(n, cx, input, xs, pads, null);
+            padding = Padding.VALID;
+        } else if (max && pad.needsPadOp()) {
+            input = padOp(n, cx, input, xs, pads, -Float.MAX_VALUE);
+            padding = Padding.VALID;
+        }
+        Pool2DOptionsT o = new Pool2DOptionsT();
+        o.setPadding(padding);
+        o.setStrideH((int) s[0]);
+        o.setStrideW((int) s[1]);
+        o.setFilterHeight((int) k[0]);
+        o.setFilterWidth((int) k[1]);
+        o.setFusedActivationFunction(ActivationFunctionType.NONE);
+        cx.builder().addOperator(max ? BuiltinOperator.MAX_POOL_2D : BuiltinOperator.AVERAGE_POOL_2D, o,
+                new int[] {input}, new int[] {cx.tensor(n, n.output(0))});
+    }
+
+    private static long[] samePads(long[] in, long[] k, long[] s) {
+        long[] same = new long[4];
+        for (int a = 0; a < 2; a++) {
+            long out = (in[a] + s[a] - 1) / s[a];
+            long total = Math.max((out - 1) * s[a] + k[a] - in[a], 0);
+            same[a] = total / 2;
+            same[a + 2] = total - total / 2;
+        }
+        return same;
+    }
+
+    /** PAD (zeros) or PADV2 (value) of the NHWC input by pads (top, left, bottom, right). */
+    private static int padOp(Node n, LoweringContext cx, int in, long[] nhwc, long[] pads, Float value) {
+        long[] paddings = {0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0};
+        int pt = cx.constant(n.name() + "/paddings", Tensor.ofIntegers(DType.INT32, new long[] {4, 2}, paddings));
+        long[] padded = {nhwc[0], nhwc[1] + pads[0] + pads[2], nhwc[2] + pads[1] + pads[3], nhwc[3]};
+        int out = cx.builder().addTensor(n.name() + "/padded", TfliteType.FLOAT32, padded);
+        if (value == null) {
+            cx.builder().addOperator(BuiltinOperator.PAD, null, new int[] {in, pt}, new int[] {out});
+        } else {
+            int v = cx.constant(n.name() + "/pad_value", Tensor.ofFloats(new long[0], new float[] {value}));
+            cx.builder().addOperator(BuiltinOperator.PADV2, null, new int[] {in, pt, v}, new int[] {out});
+        }
+        return out;
+    }
+
+    static void globalMaxPool(Node n, LoweringContext cx) {
+        Value x = n.input(0);
+        int rank = x.shape().rank();
+        long[] axes = new long[rank - 2];
+        for (int i = 2; i < rank; i++) {
+            axes[i - 2] = cx.layoutOf(x).storedAxis(i);
+        }
+        java.util.Arrays.sort(axes);
+        int at = cx.constant(n.name() + "/axes", Tensor.ofIntegers(DType.INT32, new long[] {axes.length}, axes));
+        ReducerOptionsT o = new ReducerOptionsT();
+        o.setKeepDims(true);
+        cx.builder().addOperator(BuiltinOperator.REDUCE_MAX, o, new int[] {cx.tensor(n, x), at},
+                new int[] {cx.tensor(n, n.output(0))});
+    }
+}

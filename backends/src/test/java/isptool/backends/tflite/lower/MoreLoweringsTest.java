@@ -1,0 +1,298 @@
+package isptool.backends.tflite.lower;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import isptool.backends.layout.LayoutPlan;
+import isptool.backends.ort.Inputs;
+import isptool.backends.ort.OrtRunner;
+import isptool.backends.tflite.TfliteModel;
+import isptool.backends.tflite.TfliteRunner;
+import isptool.backends.verify.Comparison;
+import isptool.graph.DType;
+import isptool.graph.Graph;
+import isptool.graph.ModelException;
+import isptool.graph.Node;
+import isptool.graph.Shape;
+import isptool.graph.Tensor;
+import isptool.graph.Value;
+import isptool.graph.shapes.ShapeInference;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pools, reshapes, dense layers, transposed convs and Pow, run in the TFLite interpreter (with and without XNNPACK) against onnxruntime. */
+class MoreLoweringsTest {
+    @TempDir
+    Path tmp;
+
+    private final Random random = new Random(7);
+    private Graph g;
+
+    private Value input(long... dims) {
+        g = new Graph();
+        g.setSource("small.onnx");
+        g.opsets().put("", 17L);
+        Value x = g.valueNamed("x");
+        x.setType(DType.FLOAT, Shape.of(dims));
+        g.addInput(x);
+        return x;
+    }
+
+    private Value constant(String name, long... shape) {
+        int n = 1;
+        for (long d : shape) {
+            n *= (int) d;
+        }
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (random.nextDouble() - 0.5);
+        }
+        return g.addConstant(name, Tensor.ofFloats(shape, v));
+    }
+
+    private Value ints(String name, long... values) {
+        return g.addConstant(name, Tensor.ofLongs(new long[] {values.length}, values));
+    }
+
+    private Node node(String op, String name, Value... ins) {
+        return g.addNode(op, name, List.of(ins), List.of(g.newValue(name + "_out")));
+    }
+
+    private Value infer(Node n) {
+        ShapeInference.infer(g, n);
+        return n.output(0);
+    }
+
+    private Value conv(String name, Value x, int out, int k) {
+        long in = x.shape().dim(1);
+        Node n = node("Conv", name, x, constant(name + ".w", out, in, k, k), constant(name + ".b", out));
+        long p = k / 2;
+        n.set("kernel_shape", new long[] {k, k}).set("pads", new long[] {p, p, p, p});
+        return infer(n);
+    }
+
+    private Value pool(String op, String name, Value x, long k, long s, long... pads) {
+        Node n = node(op, name, x);
+        n.set("kernel_shape", new long[] {k, k}).set("strides", new long[] {s, s}).set("pads", pads);
+        return infer(n);
+    }
+
+    /** Lowers, runs both on one random input with XNNPACK on and off, checks 1e-5 relative; returns the op histogram. */
+    private Map<String, Integer> lowerAndCompare(Value out) throws IOException {
+        g.rename(out, "y");
+        g.addOutput(out);
+        ShapeInference.run(g);
+        Path file = tmp.resolve("m.tflite");
+        OnnxToTflite.lower(g, LayoutPlan.of(g, true)).write(file);
+        Map<String, Tensor> in = Inputs.random(g, 5);
+        Map<String, Tensor> ref = OrtRunner.runOnce(g, in, OrtRunner.Options.REFERENCE);
+        Map<String, Tensor> nhwc = new LinkedHashMap<>();
+        in.forEach((k, v) -> nhwc.put(k, StoredTensors.toNhwc(v)));
+        for (boolean xnnpack : new boolean[] {true, false}) {
+            Map<String, Tensor> got = new LinkedHashMap<>();
+            try (TfliteRunner r = TfliteRunner.open(file, TfliteRunner.Options.DEFAULT.withXnnpack(xnnpack))) {
+                r.run(nhwc).forEach((k, v) -> got.put(k, StoredTensors.toNchw(v)));
+            }
+            for (Comparison c : Comparison.compare(ref, got)) {
+                assertTrue(c.withinRelative(1e-5), "xnnpack " + xnnpack + ": " + c);
+            }
+        }
+        return TfliteModel.open(file).opHistogram();
+    }
+
+    private ModelException refusal(Value out) {
+        g.addOutput(out);
+        return assertThrows(ModelException.class, () -> OnnxToTflite.lower(g, LayoutPlan.of(g, true)));
+    }
+
+    @Test
+    void maxPoolsSameValidAndExplicitPads() throws IOException {
+        Value x = input(1, 4, 9, 8);
+        Value a = pool("MaxPool", "same", conv("c", x, 4, 3), 3, 1, 1, 1, 1, 1);
+        Value b = pool("MaxPool", "valid", a, 2, 2, 0, 0, 0, 0);
+        Value c = pool("MaxPool", "torch", b, 3, 2, 1, 1, 1, 1);
+        Map<String, Integer> ops = lowerAndCompare(c);
+        assertEquals(Map.of("CONV_2D", 1, "MAX_POOL_2D", 3, "PADV2", 1), ops);
+    }
+
+    @Test
+    void averagePoolsWithAndWithoutCountedPads() throws IOException {
+        Value x = input(1, 4, 8, 8);
+        Value a = pool("AveragePool", "same", conv("c", x, 4, 3), 3, 1, 1, 1, 1, 1);
+        Node counted = node("AveragePool", "counted", a);
+        counted.set("kernel_shape", new long[] {3, 3}).set("strides", new long[] {2, 2})
+                .set("pads", new long[] {1, 1, 1, 1}).set("count_include_pad", 1L);
+        Value b = pool("AveragePool", "valid", infer(counted), 2, 2, 0, 0, 0, 0);
+        Map<String, Integer> ops = lowerAndCompare(b);
+        assertEquals(Map.of("CONV_2D", 1, "AVERAGE_POOL_2D", 3, "PAD", 1), ops);
+    }
+
+    @Test
+    void globalMaxPoolIsReduceMax() throws IOException {
+        Value x = input(1, 4, 6, 7);
+        Value m = infer(node("GlobalMaxPool", "gmp", conv("c", x, 4, 3)));
+        Map<String, Integer> ops = lowerAndCompare(infer(node("Mul", "gate", conv("c2", x, 4, 1), m)));
+        assertEquals(1, ops.get("REDUCE_MAX"));
+    }
+
+    @Test
+    void refusesPoolsTfliteCannotMatch() {
+        Value x = input(1, 4, 8, 8);
+        // count_include_pad=0 with pads that are not SAME's for this size (SAME would be 0,0,1,1)
+        ModelException e = refusal(pool("AveragePool", "avg", x, 3, 2, 1, 1, 1, 1));
+        assertTrue(e.getMessage().contains("node \"avg\" (AveragePool): pads [1, 1, 1, 1] with count_include_pad=0"),
+                e.getMessage());
+
+        Value x2 = input(1, 4, 9, 9);
+        Node ceil = node("MaxPool", "ceil", x2);
+        ceil.set("kernel_shape", new long[] {2, 2}).set("strides", new long[] {2, 2}).set("ceil_mode", 1L);
+        e = refusal(infer(ceil));
+        assertTrue(e.getMessage().contains("node \"ceil\" (MaxPool): ceil_mode=1 changes the output size"),
+                e.getMessage());
+    }
+
+    @Test
+    void ceilModeThatChangesNothingIsLowered() throws IOException {
+        Value x = input(1, 4, 8, 8);
+        Node ceil = node("MaxPool", "ceil", x);
+        ceil.set("kernel_shape", new long[] {2, 2}).set("strides", new long[] {2, 2}).set("ceil_mode", 1L);
+        assertEquals(Map.of("MAX_POOL_2D", 1), lowerAndCompare(infer(ceil)));
+    }
+
+    /** The classifier head of mobilenet: GlobalAveragePool -> Flatten -> Gemm, then Reshape and Unsqueeze/Squeeze. */
+    @Test
+    void classifierHeadIsReshapeAndFullyConnected() throws IOException {
+        Value x = input(1, 8, 5, 5);
+        Value p = infer(node("GlobalAveragePool", "gap", conv("c", x, 8, 3)));
+        Node flat = node("Flatten", "flat", p);
+        flat.set("axis", 1L);
+        Node gemm = node("Gemm", "fc", infer(flat), constant("fc.w", 6, 8), constant("fc.b", 6));
+        gemm.set("transB", 1L);
+        Value f = infer(gemm);
+        Value m = infer(node("MatMul", "mm", f, constant("mm.w", 6, 4)));
+        Value u = infer(node("Unsqueeze", "unsq", m, ints("axes", 0)));
+        Value s = infer(node("Squeeze", "sq", u, ints("sq_axes", 0)));
+        Value r = infer(node("Reshape", "r", s, ints("shape", 1, 2, 2)));
+        Map<String, Integer> ops = lowerAndCompare(r);
+        assertEquals(Map.of("CONV_2D", 1, "MEAN", 1, "RESHAPE", 4, "FULLY_CONNECTED", 2), ops);
+    }
+
+    @Test
+    void reshapeThatMovesDataIsRefused() {
+        Value x = input(1, 4, 3, 3);
+        Node flat = node("Flatten", "flat", conv("c", x, 4, 3));
+        flat.set("axis", 1L);
+        ModelException e = refusal(infer(flat));
+        assertTrue(e.getMessage().contains("node \"flat\" (Flatten)") && e.getMessage().contains("TRANSPOSE"),
+                e.getMessage());
+    }
+
+    private Value deconv(String name, Value x, int out, int k, int s, long pad, long outPad) {
+        long in = x.shape().dim(1);
+        Node n = node("ConvTranspose", name, x, constant(name + ".w", in, out, k, k), constant(name + ".b", out));
+        n.set("kernel_shape", new long[] {k, k}).set("strides", new long[] {s, s})
+                .set("pads", new long[] {pad, pad, pad, pad});
+        if (outPad != 0) {
+            n.set("output_padding", new long[] {outPad, outPad});
+        }
+        return infer(n);
+    }
+
+    @Test
+    void transposeConvUnetStyleIsValid() throws IOException {
+        Value x = input(1, 6, 5, 4);
+        Map<String, Integer> ops = lowerAndCompare(deconv("up", x, 3, 2, 2, 0, 0));
+        assertEquals(Map.of("TRANSPOSE_CONV", 1), ops);
+    }
+
+    @Test
+    void transposeConvWithSamePads() throws IOException {
+        Value x = input(1, 4, 5, 6);
+        assertEquals(ConvTransposeLowering.samePadBefore(10, 4, 2), 1);
+        Map<String, Integer> ops = lowerAndCompare(deconv("up", x, 3, 4, 2, 1, 0));
+        assertEquals(Map.of("TRANSPOSE_CONV", 1), ops);
+    }
+
+    /** FSRCNN's deconv (k9 s2 p4 output_padding 1) and torch's k3 s2 p1 op1: pads TFLite cannot derive, so a crop; k3 s2 p0 op1 grows. */
+    @Test
+    void transposeConvWithOtherPadsIsCropped() throws IOException {
+        Value x = input(1, 4, 5, 6);
+        Value a = deconv("fsrcnn", x, 4, 9, 2, 4, 1);
+        Value b = deconv("torch", a, 3, 3, 2, 1, 1);
+        Value c = deconv("grown", b, 2, 3, 2, 0, 1); // output_padding past the natural size: bias only there
+        Map<String, Integer> ops = lowerAndCompare(c);
+        assertEquals(Map.of("TRANSPOSE_CONV", 3, "SLICE", 2), ops);
+    }
+
+    @Test
+    void powBecomesMulSqrtOrPowAndSqrtIsSqrt() throws IOException {
+        Value x = input(1, 3, 4, 5);
+        Value c = conv("c", x, 3, 3);
+        Value sq = infer(node("Pow", "sq", c, g.addConstant("two", Tensor.scalar(2))));
+        Value rt = infer(node("Pow", "rt", sq, g.addConstant("half", Tensor.scalar(0.5f))));
+        Value cube = infer(node("Pow", "cube", rt, g.addConstant("three", Tensor.scalar(3))));
+        Value root = infer(node("Sqrt", "root", cube));
+        Map<String, Integer> ops = lowerAndCompare(root);
+        assertEquals(Map.of("CONV_2D", 1, "MUL", 1, "SQRT", 2, "POW", 1), ops);
+    }
+
+    private Value resize(String name, Value x, String mode, String ctm, float[] scales, long[] sizes) {
+        Value sc = scales == null ? null : g.addConstant(name + ".scales", Tensor.ofFloats(new long[] {4}, scales));
+        Value sz = sizes == null ? null : g.addConstant(name + ".sizes", Tensor.ofLongs(new long[] {4}, sizes));
+        Node n = g.addNode("Resize", name, Arrays.asList(x, null, sc, sz), List.of(g.newValue(name + "_out")));
+        n.set("mode", mode).set("coordinate_transformation_mode", ctm);
+        if (mode.equals("nearest")) {
+            n.set("nearest_mode", "floor");
+        }
+        return infer(n);
+    }
+
+    @Test
+    void resizesBilinearAndNearest() throws IOException {
+        Value x = input(1, 3, 4, 5);
+        Value a = resize("half", conv("c", x, 3, 3), "linear", "half_pixel", new float[] {1, 1, 2, 2}, null);
+        Value b = resize("torch", a, "linear", "pytorch_half_pixel", null, new long[] {1, 3, 11, 7});
+        Value c = resize("corners", b, "linear", "align_corners", null, new long[] {1, 3, 15, 9});
+        Value d = resize("asym", c, "linear", "asymmetric", null, new long[] {1, 3, 9, 18});
+        Value e = resize("nearest", d, "nearest", "asymmetric", new float[] {1, 1, 2, 3}, null);
+        Map<String, Integer> ops = lowerAndCompare(e);
+        assertEquals(Map.of("CONV_2D", 1, "RESIZE_BILINEAR", 4, "RESIZE_NEAREST_NEIGHBOR", 1), ops);
+    }
+
+    @Test
+    void refusesResizesTfliteMapsDifferently() {
+        Value x = input(1, 3, 4, 5);
+        Node n = g.addNode("Resize", "rz", Arrays.asList(x, null, g.addConstant("s", Tensor.ofFloats(new long[] {4},
+                new float[] {1, 1, 2, 2}))), List.of(g.newValue("rz_out")));
+        n.set("mode", "nearest");
+        ModelException e = refusal(infer(n));
+        assertTrue(e.getMessage().contains("node \"rz\" (Resize): nearest with half_pixel and nearest_mode"
+                + " round_prefer_floor is not supported"), e.getMessage());
+
+        Value x2 = input(1, 3, 4, 5);
+        e = refusal(resize("odd", x2, "linear", "half_pixel", new float[] {1, 1, 1.3f, 1}, null));
+        assertTrue(e.getMessage().contains("node \"odd\" (Resize): scale 1.3 on axis 2 is not 5/4"), e.getMessage());
+    }
+
+    /** 1 < group < Cin: one CONV_2D with filter [Cout, kh, kw, Cin/group]; XNNPACK takes it too. */
+    @Test
+    void groupedConvIsOneConv2d() throws IOException {
+        Value x = input(1, 8, 6, 7);
+        Node n = node("Conv", "gc", x, constant("gc.w", 12, 2, 3, 3), constant("gc.b", 12));
+        n.set("kernel_shape", new long[] {3, 3}).set("pads", new long[] {1, 1, 1, 1}).set("group", 4L);
+        Node relu = node("Relu", "relu", infer(n));
+        assertEquals(Map.of("CONV_2D", 1), lowerAndCompare(infer(relu)));
+        try (TfliteRunner r = TfliteRunner.open(tmp.resolve("m.tflite"))) {
+            r.run(Map.of("x", Tensor.ofFloats(new long[] {1, 6, 7, 8}, new float[6 * 7 * 8])));
+            assertEquals(1, r.delegatedOperatorCount());
+        }
+    }
+}
