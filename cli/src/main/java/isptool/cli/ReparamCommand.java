@@ -41,22 +41,8 @@ final class ReparamCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
-        ModelLoading.Loaded loaded = ModelLoading.load(input, common.inputShapes);
-        Graph g = loaded.graph();
-        Path reference = loaded.upgraded() ? AtomicFiles.temporaryBeside(output) : input;
-        Path tmp = AtomicFiles.temporaryBeside(output);
-        try {
-            if (loaded.upgraded()) {
-                // onnxruntime cannot run the file's own opset: its opset-7 form is the reference
-                OnnxExporter.write(g, reference);
-            }
-            return run(g, loaded, reference, tmp, out, t0);
-        } finally {
-            Files.deleteIfExists(tmp);
-            if (reference != input) {
-                Files.deleteIfExists(reference);
-            }
-        }
+        return ModelJob.run(input, output, common.inputShapes,
+                (loaded, reference, tmp) -> run(loaded.graph(), loaded, reference, tmp, out, t0));
     }
 
     private int run(Graph g, ModelLoading.Loaded loaded, Path reference, Path tmp, PrintWriter out, long t0)
