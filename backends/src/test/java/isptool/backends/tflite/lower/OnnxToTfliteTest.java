@@ -5,95 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import isptool.backends.layout.LayoutPlan;
-import isptool.backends.ort.Inputs;
-import isptool.backends.ort.OrtRunner;
-import isptool.backends.tflite.TfliteModel;
-import isptool.backends.tflite.TfliteRunner;
-import isptool.backends.verify.Comparison;
 import isptool.graph.DType;
-import isptool.graph.Graph;
 import isptool.graph.ModelException;
 import isptool.graph.Node;
 import isptool.graph.Shape;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
-import isptool.graph.shapes.ShapeInference;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Small ONNX graphs lowered to TFLite and run in the real interpreter against onnxruntime. */
-class OnnxToTfliteTest {
-    @TempDir
-    Path tmp;
-
-    private final Random random = new Random(3);
-    private Graph g;
-
-    private Value input(long... dims) {
-        g = new Graph();
-        g.setSource("small.onnx");
-        g.opsets().put("", 17L);
-        Value x = g.valueNamed("x");
-        x.setType(DType.FLOAT, Shape.of(dims));
-        g.addInput(x);
-        return x;
-    }
-
-    private Value constant(String name, long... shape) {
-        int n = 1;
-        for (long d : shape) {
-            n *= (int) d;
-        }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (random.nextDouble() - 0.5);
-        }
-        return g.addConstant(name, Tensor.ofFloats(shape, v));
-    }
-
-    private Node node(String op, String name, Value... ins) {
-        return g.addNode(op, name, List.of(ins), List.of(g.newValue(name + "_out")));
-    }
-
-    private Value conv(String name, Value x, int out, int k, int stride, int group, long... pads) {
-        long in = x.shape().dim(1);
-        Node n = node("Conv", name, x, constant(name + ".w", out, in / group, k, k), constant(name + ".b", out));
-        n.set("kernel_shape", new long[] {k, k}).set("strides", new long[] {stride, stride}).set("group", group)
-                .set("pads", pads);
-        ShapeInference.infer(g, n);
-        return n.output(0);
-    }
-
-    private Value infer(Node n) {
-        ShapeInference.infer(g, n);
-        return n.output(0);
-    }
-
-    /** Lowers, runs both on one random input, checks 1e-5 relative; returns the model's op histogram. */
-    private Map<String, Integer> lowerAndCompare(Value out) throws IOException {
-        g.rename(out, "y");
-        g.addOutput(out);
-        ShapeInference.run(g);
-        Path file = tmp.resolve("m.tflite");
-        OnnxToTflite.lower(g, LayoutPlan.of(g, true)).write(file);
-        Map<String, Tensor> in = Inputs.random(g, 5);
-        Map<String, Tensor> ref = OrtRunner.runOnce(g, in, OrtRunner.Options.REFERENCE);
-        Map<String, Tensor> got = new LinkedHashMap<>();
-        Map<String, Tensor> nhwc = new LinkedHashMap<>();
-        in.forEach((k, v) -> nhwc.put(k, StoredTensors.toNhwc(v)));
-        try (TfliteRunner r = TfliteRunner.open(file)) {
-            r.run(nhwc).forEach((k, v) -> got.put(k, StoredTensors.toNchw(v)));
-        }
-        for (Comparison c : Comparison.compare(ref, got)) {
-            assertTrue(c.withinRelative(1e-5), c.toString());
-        }
-        return TfliteModel.open(file).opHistogram();
+class OnnxToTfliteTest extends LoweringTestBase {
+    OnnxToTfliteTest() {
+        super(3, false);
     }
 
     @Test
