@@ -86,6 +86,11 @@ public final class LoweringContext {
         return builder.addConstant(uniqueName(hint), t);
     }
 
+    /** A new float32 activation tensor for a lowering's intermediate result, in stored (target) order. */
+    public int scratch(String hint, long[] storedShape) {
+        return builder.addTensor(uniqueName(hint), TfliteType.FLOAT32, storedShape);
+    }
+
     /** v's output is its input's tensor: no operator. */
     public void alias(Node n, Value out, Value in) {
         if (graph.isGraphOutput(out)) {

@@ -18,8 +18,11 @@ import org.tensorflow.lite.schema.BuiltinOperator;
  * there, is refused with the node, the op and the reason: a wrong model is never written.
  */
 public final class OnnxToTflite {
-    /** ONNX op -> how it becomes TFLite operators. */
-    static final Map<String, Lowering> TABLE = Map.ofEntries(
+    /** ONNX op -> how it becomes TFLite operators: the core table and the families kept in their own classes. */
+    static final Map<String, Lowering> TABLE = merge(core(), MathLowerings.TABLE, TensorLowerings.TABLE);
+
+    private static Map<String, Lowering> core() {
+        return Map.ofEntries(
             entry("Conv", ConvLowering::lower),
             entry("ConvTranspose", ConvTransposeLowering::lower),
             entry("MaxPool", PoolLowering::maxPool),
@@ -52,6 +55,20 @@ public final class OnnxToTflite {
             entry("Identity", (n, cx) -> cx.alias(n, n.output(0), n.input(0))),
             // only the Transposes the plan turned into relabellings reach here (others are refused before)
             entry("Transpose", (n, cx) -> cx.alias(n, n.output(0), n.input(0))));
+    }
+
+    @SafeVarargs
+    private static Map<String, Lowering> merge(Map<String, Lowering>... tables) {
+        Map<String, Lowering> all = new java.util.HashMap<>();
+        for (Map<String, Lowering> t : tables) {
+            for (Map.Entry<String, Lowering> e : t.entrySet()) {
+                if (all.put(e.getKey(), e.getValue()) != null) {
+                    throw new IllegalStateException("two lowerings for " + e.getKey());
+                }
+            }
+        }
+        return Map.copyOf(all);
+    }
 
     private OnnxToTflite() {
     }
