@@ -51,6 +51,11 @@ final class ConvertCommand implements Callable<Integer> {
             description = "Largest allowed max-abs error relative to the output range (default ${DEFAULT-VALUE}).")
     double tolerance;
 
+    @Option(names = "--io-layout", defaultValue = "nhwc", paramLabel = "nhwc|nchw",
+            description = "Layout of rank-4 model inputs and outputs: nhwc (default, what TFLite runs natively) or"
+                    + " nchw (the ONNX layout, with a TRANSPOSE at each such input and output).")
+    String ioLayout;
+
     @CommandLine.Mixin
     CommonOptions common;
 
@@ -60,6 +65,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (!ioLayout.equals("nhwc") && !ioLayout.equals("nchw")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--io-layout must be nhwc or nchw, not \"" + ioLayout + "\"");
+        }
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.inputShapes,
                 (loaded, reference, tmp) -> run(loaded.graph(), loaded, reference, tmp, out, t0));
@@ -78,7 +87,7 @@ final class ConvertCommand implements Callable<Integer> {
         pipelines.add("tflite-prep");
         ShapeInference.run(g);
         GraphStats after = GraphStats.of(g);
-        LayoutPlan plan = LayoutPlan.of(g, true);
+        LayoutPlan plan = LayoutPlan.of(g, nhwcIo());
         TfliteBuilder model = OnnxToTflite.lower(g, plan);
         model.write(tmp);
         long t1 = System.nanoTime();
@@ -93,7 +102,7 @@ final class ConvertCommand implements Callable<Integer> {
         out.printf("  passes: %s; nodes %d -> %d, Conv %d -> %d%n", String.join(", ", pipelines), before.nodes(),
                 after.nodes(), before.convs(), after.convs());
         Reports.printFolds(out, report);
-        out.printf("  tflite: %d operators, NHWC inputs/outputs%n", written.operators().size());
+        out.printf("  tflite: %d operators, %s inputs/outputs%n", written.operators().size(), nhwcIo() ? "NHWC" : "NCHW");
         ops.forEach((op, count) -> out.printf("    %s %d%n", op, count));
         out.printf("  TRANSPOSE %d%n", written.count("TRANSPOSE"));
 
@@ -101,7 +110,7 @@ final class ConvertCommand implements Callable<Integer> {
         opts.inputs = verifyInputs;
         opts.tolerance = tolerance;
         Verification.Result check = noVerify ? null
-                : Verification.compareOnnxWithTflite(reference, tmp, g, opts, common.seed);
+                : Verification.compareOnnxWithTflite(reference, tmp, g, opts, common.seed, nhwcIo());
         long t2 = System.nanoTime();
         if (check != null) {
             Reports.printVerification(out, check);
@@ -134,5 +143,9 @@ final class ConvertCommand implements Callable<Integer> {
         out.printf("  wrote %s (%s) in %.2f s%n", output, Reports.size(Files.size(output)), (t2 - t0) / 1e9);
         out.flush();
         return 0;
+    }
+
+    private boolean nhwcIo() {
+        return ioLayout.equals("nhwc");
     }
 }

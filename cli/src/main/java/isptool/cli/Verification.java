@@ -74,16 +74,18 @@ final class Verification {
 
     /**
      * Runs the ONNX reference in onnxruntime and the TFLite model in the TFLite interpreter on the
-     * same input: rank-4 tensors go in as NHWC and their outputs are compared back in NCHW.
+     * same input: with nhwcIo, rank-4 tensors go in as NHWC and their outputs are compared back in
+     * NCHW; otherwise both models take and give the ONNX layout.
      */
-    static Result compareOnnxWithTflite(Path reference, Path tflite, Graph g, VerifyOptions opts, long seed) {
+    static Result compareOnnxWithTflite(Path reference, Path tflite, Graph g, VerifyOptions opts, long seed,
+            boolean nhwcIo) {
         Map<String, Tensor> inputs = inputs(g, opts, seed);
         Map<String, Tensor> ref = OrtRunner.runOnce(reference, inputs, OrtRunner.Options.REFERENCE);
-        Map<String, Tensor> nhwc = new LinkedHashMap<>();
-        inputs.forEach((name, t) -> nhwc.put(name, StoredTensors.toNhwc(t)));
+        Map<String, Tensor> feed = new LinkedHashMap<>();
+        inputs.forEach((name, t) -> feed.put(name, nhwcIo ? StoredTensors.toNhwc(t) : t));
         Map<String, Tensor> got = new LinkedHashMap<>();
         try (TfliteRunner runner = TfliteRunner.open(tflite)) {
-            runner.run(nhwc).forEach((name, t) -> got.put(name, StoredTensors.toNchw(t)));
+            runner.run(feed).forEach((name, t) -> got.put(name, nhwcIo ? StoredTensors.toNchw(t) : t));
         }
         String what = opts.inputs.isEmpty() ? "random input, seed " + seed : String.join(", ", opts.inputs);
         return new Result(what, Comparison.compare(ref, got), opts.tolerance);
