@@ -1,6 +1,10 @@
 package isptool.cli;
 
-import isptool.graph.ModelException;
+import isptool.backends.tflite.TfliteModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,7 +20,7 @@ import picocli.CommandLine.Parameters;
         description = "Shows a model's inputs and outputs, op histogram, parameter count and size,"
                 + " convolution MACs and TRANSPOSE count.")
 final class InspectCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx model.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx or .tflite model.")
     Path model;
 
     @Option(names = "--json", description = "Print JSON instead of text.")
@@ -32,12 +36,9 @@ final class InspectCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        String name = model.getFileName() == null ? model.toString() : model.getFileName().toString();
-        if (!name.endsWith(".onnx")) {
-            throw new ModelException(model + ": inspect reads .onnx models (TFLite support comes with convert)");
-        }
-        OnnxSummary s = OnnxSummary.of(ModelLoading.load(model, inputShapes).graph());
+    public Integer call() throws IOException {
+        ModelSummary s = isTflite(model) ? TfliteSummary.of(TfliteModel.open(model))
+                : OnnxSummary.of(ModelLoading.load(model, inputShapes).graph());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.print(Json.write(s.toJson()));
@@ -48,14 +49,33 @@ final class InspectCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void print(PrintWriter out, OnnxSummary s) {
-        out.printf("%s (ONNX)%n", model);
+    /** A .tflite name, or the TFLite file identifier at bytes 4..8 whatever the name. */
+    private static boolean isTflite(Path file) throws IOException {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".tflite")) {
+            return true;
+        }
+        if (name.endsWith(".onnx") || !Files.isRegularFile(file)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(8);
+            return head.length == 8 && new String(head, 4, 4, StandardCharsets.US_ASCII).equals("TFL3");
+        }
+    }
+
+    private void print(PrintWriter out, ModelSummary s) {
+        out.printf("%s (%s)%n", model, s.format().equals("onnx") ? "ONNX" : "TFLite");
         s.inputs().forEach(i -> out.printf("  input   %s%n", i));
         s.outputs().forEach(o -> out.printf("  output  %s%n", o));
         out.printf(Locale.ROOT, "  parameters %,d (%s)%n", s.parameters(), Reports.size(s.parameterBytes()));
         out.printf(Locale.ROOT, "  conv MACs %s%s%n", macs(s.convMacs()),
                 s.convsWithUnknownShape() > 0 ? " (+" + s.convsWithUnknownShape() + " convs of unknown size; use --input-shape)" : "");
-        out.printf("  Transpose ops %d%n", s.transposes());
+        out.printf("  %s ops %d%n", s.format().equals("onnx") ? "Transpose" : "TRANSPOSE", s.transposes());
+        if (s.extra().containsKey("activation_types")) {
+            out.printf("  activation types %s, constant types %s%n", s.extra().get("activation_types"),
+                    s.extra().get("constant_types"));
+        }
         out.printf("  ops:%n");
         for (Map.Entry<String, Integer> e : s.ops().entrySet()) {
             out.printf("    %-22s %d%n", e.getKey(), e.getValue());

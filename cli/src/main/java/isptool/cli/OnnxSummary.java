@@ -7,17 +7,18 @@ import isptool.graph.Tensor;
 import isptool.graph.Value;
 import isptool.graph.eval.ConstantFolding;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** What {@code isptool inspect} tells about an ONNX graph. */
-record OnnxSummary(List<String> inputs, List<String> outputs, Map<String, Integer> ops, long parameters,
-                   long parameterBytes, long convMacs, int convsWithUnknownShape, int transposes) {
+final class OnnxSummary {
     private static final long FOLD_LIMIT = 1L << 24;
 
+    private OnnxSummary() {
+    }
+
     /** Summarizes g; shapes are inferred (and shape arithmetic folded) on g itself to estimate MACs. */
-    static OnnxSummary of(Graph g) {
+    static ModelSummary of(Graph g) {
         Map<String, Integer> ops = g.opHistogram();
         long params = 0;
         long bytes = 0;
@@ -38,8 +39,8 @@ record OnnxSummary(List<String> inputs, List<String> outputs, Map<String, Intege
                 }
             }
         }
-        return new OnnxSummary(describe(g.inputs()), describe(g.outputs()), ops, params, bytes, macs, unknown,
-                ops.getOrDefault("Transpose", 0));
+        return new ModelSummary("onnx", describe(g.inputs()), describe(g.outputs()), ops, params, bytes, macs, unknown,
+                ops.getOrDefault("Transpose", 0), Map.of());
     }
 
     /** Multiply-accumulates of a convolution: per output (input for ConvTranspose) element, Cin/group * kernel. */
@@ -67,19 +68,5 @@ record OnnxSummary(List<String> inputs, List<String> outputs, Map<String, Intege
             r.add(v.name() + " " + (v.dtype() == null ? "?" : v.dtype().name().toLowerCase()) + (v.shape() == null ? "[?]" : v.shape()));
         }
         return r;
-    }
-
-    Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("format", "onnx");
-        m.put("inputs", inputs);
-        m.put("outputs", outputs);
-        m.put("ops", ops);
-        m.put("parameters", parameters);
-        m.put("parameter_bytes", parameterBytes);
-        m.put("conv_macs", convMacs);
-        m.put("convs_with_unknown_shape", convsWithUnknownShape);
-        m.put("transposes", transposes);
-        return m;
     }
 }

@@ -1,0 +1,85 @@
+package isptool.cli;
+
+import isptool.backends.tflite.Quantization;
+import isptool.backends.tflite.TfliteModel;
+import isptool.backends.tflite.TfliteModel.OperatorInfo;
+import isptool.backends.tflite.TfliteModel.TensorInfo;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What {@code isptool inspect} tells about a .tflite model (its main subgraph). */
+final class TfliteSummary {
+    private TfliteSummary() {
+    }
+
+    static ModelSummary of(TfliteModel m) {
+        long macs = 0;
+        int unknown = 0;
+        for (OperatorInfo op : m.operators()) {
+            long k = macs(m, op);
+            if (k < 0) {
+                unknown++;
+            } else {
+                macs += k;
+            }
+        }
+        Map<String, Integer> activations = new TreeMap<>();
+        Map<String, Integer> constants = new TreeMap<>();
+        for (TensorInfo t : m.tensors()) {
+            (t.isConstant() ? constants : activations).merge(t.type().name(), 1, Integer::sum);
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("schema_version", m.schemaVersion());
+        extra.put("description", m.description() == null ? "" : m.description());
+        extra.put("operators", m.operators().size());
+        extra.put("activation_types", activations);
+        extra.put("constant_types", constants);
+        return new ModelSummary("tflite", describe(m.inputs()), describe(m.outputs()), m.opHistogram(),
+                m.parameterCount(), m.parameterBytes(), macs, unknown, m.count("TRANSPOSE"), extra);
+    }
+
+    /**
+     * Multiply-accumulates of a convolution or dense operator (0 for other ops, -1 when a shape is
+     * dynamic). Weight layouts: CONV_2D [Cout, kh, kw, Cin/group], DEPTHWISE_CONV_2D [1, kh, kw,
+     * Cout], TRANSPOSE_CONV [Cout, kh, kw, Cin] (inputs: output shape, weights, data),
+     * FULLY_CONNECTED [out, in].
+     */
+    private static long macs(TfliteModel m, OperatorInfo op) {
+        return switch (op.opName()) {
+            case "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED" -> {
+                TensorInfo w = m.tensor(op.inputs().get(1));
+                TensorInfo out = m.tensor(op.outputs().get(0));
+                long perOutput = elements(w) / (op.opName().equals("DEPTHWISE_CONV_2D") ? w.shape()[3] : w.shape()[0]);
+                yield out.isDynamic() ? -1 : elements(out) * perOutput;
+            }
+            case "TRANSPOSE_CONV" -> {
+                TensorInfo w = m.tensor(op.inputs().get(1));
+                TensorInfo x = m.tensor(op.inputs().get(2));
+                yield x.isDynamic() ? -1 : elements(x) * (elements(w) / w.shape()[3]);
+            }
+            default -> 0;
+        };
+    }
+
+    private static long elements(TensorInfo t) {
+        long n = 1;
+        for (long d : t.shape()) {
+            n *= d;
+        }
+        return n;
+    }
+
+    private static List<String> describe(List<TensorInfo> ts) {
+        List<String> r = new ArrayList<>();
+        for (TensorInfo t : ts) {
+            Quantization q = t.quantization();
+            r.add(t.name() + " " + t.describe() + (q == null || q.isPerChannel() ? ""
+                    : String.format(Locale.ROOT, " (scale %.6g, zero point %d)", q.scale()[0], q.zeroPoint()[0])));
+        }
+        return r;
+    }
+}
