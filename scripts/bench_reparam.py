@@ -2,7 +2,7 @@
 """Times `isptool reparam` on a large synthetic RepVGG model and reports peak memory.
 
 Generates the model with make_synthetic_repvgg.py (unless it exists), then runs the launcher
-with the Java heap capped at 3x the model size (so a run that needs more fails visibly) and
+with the Java heap capped at 2x the model size (so a run that needs more fails visibly) and
 reports wall time, the process's peak RSS (Java heap + onnxruntime's native memory + touched
 pages of the memory-mapped model) and the Java heap peak that isptool records in its report.
 
@@ -11,24 +11,9 @@ pages of the memory-mapped model) and the Java heap peak that isptool records in
 import argparse
 import json
 import os
-import resource
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(cmd, env=None):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    dt = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB, max over all children so far
-    if p.returncode != 0:
-        sys.exit(f"failed ({p.returncode}): {' '.join(map(str, cmd))}\n{p.stdout}\n{p.stderr}")
-    return dt, max(rss, before), p.stdout
+from benchutil import LAUNCHER, ROOT, build, run, synthetic_model
 
 
 def main():
@@ -41,21 +26,17 @@ def main():
     a = ap.parse_args()
     work = Path(a.workdir)
     work.mkdir(parents=True, exist_ok=True)
-    model = work / f"synthetic_repvgg_{a.blocks}x{a.channels}.onnx"
-    if not model.exists():
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "make_synthetic_repvgg.py"), str(model),
-                        "--blocks", str(a.blocks), "--channels", str(a.channels)], check=True)
+    model = synthetic_model(work, a.blocks, a.channels)
     size = model.stat().st_size
     heap_mb = int(size * a.heap_factor / 2**20)
     env = dict(os.environ, ISPTOOL_JAVA_OPTS=f"-Xmx{heap_mb}m")
-    launcher = str(ROOT / "isptool")
-    subprocess.run([launcher, "--version"], check=True, capture_output=True)  # build once, outside the timing
+    build()
     print(f"model {model.name}: {size / 2**20:.1f} MiB, Java heap capped at {heap_mb} MiB ({a.heap_factor}x)")
     for verify in (False, True):
         for i in range(a.runs):
             out = work / "out.onnx"
             report = work / "report.json"
-            cmd = [launcher, "reparam", str(model), "-o", str(out), "--report", str(report)]
+            cmd = [LAUNCHER, "reparam", str(model), "-o", str(out), "--report", str(report)]
             if not verify:
                 cmd.append("--no-verify")
             dt, rss_kib, stdout = run(cmd, env)
