@@ -54,14 +54,8 @@ class ConformanceReparamTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backendTests")
-    void reparamKeepsTheReferenceOutput(String test) throws IOException {
-        Path dir = conformance().resolve(test);
-        Path model = dir.resolve("model.onnx");
-        Graph g = OnnxImporter.load(model);
-        Path data = dir.resolve("test_data_set_0");
-        List<String> args = new ArrayList<>(List.of("reparam", model.toString(), "-o", tmp.resolve("out.onnx").toString()));
+    /** The stored inputs of a test data set, by graph input name; each is also added to args as --verify-input. */
+    static Map<String, Tensor> storedInputs(Graph g, Path data, List<String> args) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (int i = 0; i < g.inputs().size(); i++) {
             String name = g.inputs().get(i).name();
@@ -70,6 +64,18 @@ class ConformanceReparamTest {
             args.add(name + "=" + pb);
             inputs.put(name, TensorFiles.read(pb));
         }
+        return inputs;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backendTests")
+    void reparamKeepsTheReferenceOutput(String test) throws IOException {
+        Path dir = conformance().resolve(test);
+        Path model = dir.resolve("model.onnx");
+        Graph g = OnnxImporter.load(model);
+        Path data = dir.resolve("test_data_set_0");
+        List<String> args = new ArrayList<>(List.of("reparam", model.toString(), "-o", tmp.resolve("out.onnx").toString()));
+        Map<String, Tensor> inputs = storedInputs(g, data, args);
         TestFiles.Run run = TestFiles.isptool(args.toArray(String[]::new));
         assertEquals(0, run.status(), () -> run.out() + run.err());
 
