@@ -5,6 +5,7 @@ import isptool.passes.cleanup.FoldConstants;
 import isptool.passes.cleanup.SequenceToSplit;
 import isptool.passes.cleanup.UpgradeOpset;
 import isptool.passes.layout.DepthToSpaceCrdToDcr;
+import isptool.passes.layout.FlattenBeforeDense;
 import isptool.passes.layout.PixelShuffleToDepthToSpace;
 import isptool.passes.reparam.AveragePoolToConv;
 import isptool.passes.reparam.BatchNormToConv;
@@ -49,7 +50,8 @@ public final class Pipelines {
     public static Pipeline tflitePrep() {
         return new Pipeline("tflite-prep", List.of(
                 new PixelShuffleToDepthToSpace(),
-                new DepthToSpaceCrdToDcr()));
+                new DepthToSpaceCrdToDcr(),
+                new FlattenBeforeDense()));
     }
 
     /** Only the clean-up every command needs before looking at a graph (inspect, check). */
