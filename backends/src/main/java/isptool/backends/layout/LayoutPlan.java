@@ -34,7 +34,7 @@ public final class LayoutPlan {
 
     private static final Set<String> SPATIAL = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool",
             "GlobalAveragePool", "GlobalMaxPool", "Resize", "Upsample", "DepthToSpace", "SpaceToDepth",
-            "BatchNormalization", "InstanceNormalization");
+            "BatchNormalization", "InstanceNormalization", "LRN");
     private static final Set<String> ELEMENTWISE = Set.of("Relu", "PRelu", "LeakyRelu", "Clip", "Tanh", "Sigmoid",
             "HardSigmoid", "HardSwish", "Elu", "Selu", "Gelu", "Erf", "Softplus", "Softsign", "Sqrt", "Reciprocal",
             "Abs", "Neg", "Exp", "Log", "Add", "Sub", "Mul", "Div", "Pow", "Min", "Max", "Sum", "Mean", "Identity",

@@ -25,6 +25,7 @@ public final class OnnxToTflite {
         return Map.ofEntries(
             entry("Conv", ConvLowering::lower),
             entry("ConvTranspose", ConvTransposeLowering::lower),
+            entry("LRN", LrnLowering::lower),
             entry("MaxPool", PoolLowering::maxPool),
             entry("AveragePool", PoolLowering::averagePool),
             entry("GlobalMaxPool", PoolLowering::globalMaxPool),
