@@ -81,8 +81,13 @@ public final class ConstantFolding {
         }
     }
 
-    /** The node's output values if it can be folded within the limit, else null. */
-    private static Tensor[] evaluate(Graph g, Node n, long limit) {
+    /**
+     * The node's output values if it can be folded within the limit, else null. Weights are folded
+     * whatever their size: a conv or dense layer needs them constant (the light ONNX zoo models
+     * make every weight with ConstantOfShape, AlexNet's first dense one 37.7 M elements).
+     */
+    private static Tensor[] evaluate(Graph g, Node n, long maxElements) {
+        long limit = feedsOnlyWeights(g, n) ? Long.MAX_VALUE : maxElements;
         boolean onnxDomain = n.domain().isEmpty() || n.domain().equals("ai.onnx");
         if (n.outputs().isEmpty() || onnxDomain && NEVER.contains(n.opType())) {
             return null;
@@ -129,6 +134,23 @@ public final class ConstantFolding {
             }
         }
         return r;
+    }
+
+    private static final Set<String> WEIGHT_READERS = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul");
+
+    /** True if every output of n is read only as a weight or bias (a non-first input) of a conv or dense layer. */
+    private static boolean feedsOnlyWeights(Graph g, Node n) {
+        for (Value o : n.outputs()) {
+            if (g.isGraphOutput(o) || g.consumers(o).isEmpty()) {
+                return false;
+            }
+            for (Node c : g.consumers(o)) {
+                if (!WEIGHT_READERS.contains(c.opType()) || c.input(0) == o) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static Tensor[] runKernel(Graph g, Node n, Tensor[] inputs) {
