@@ -162,6 +162,31 @@ public final class TfliteBuilder {
         return operators.size() - 1;
     }
 
+    /**
+     * The first operator from index {@code from} on whose tensors exceed what its kernel takes
+     * ({@link KernelLimits}), described as "PRELU on a 5-D tensor (its kernel takes at most 4-D)";
+     * null if there is none.
+     */
+    public String kernelLimitProblem(int from) {
+        Map<Integer, Integer> codeOf = new java.util.HashMap<>();
+        opcodes.forEach((k, index) -> codeOf.put(index, k.builtinCode()));
+        for (int i = from; i < operators.size(); i++) {
+            OperatorSpec op = operators.get(i);
+            int code = codeOf.get(op.opcodeIndex());
+            int limit = KernelLimits.maxRank(code);
+            int rank = 0;
+            for (int[] list : new int[][] {op.inputs(), op.outputs()}) {
+                for (int t : list) {
+                    rank = t < 0 ? rank : Math.max(rank, tensors.get(t).shape().length);
+                }
+            }
+            if (rank > limit) {
+                return TfliteOps.name(code) + " on a " + rank + "-D tensor (its kernel takes at most " + limit + "-D)";
+            }
+        }
+        return null;
+    }
+
     public TfliteBuilder inputs(int... tensorIndices) {
         checkIndices(tensorIndices, false, "subgraph input");
         this.inputs = tensorIndices.clone();

@@ -109,7 +109,12 @@ public final class OnnxToTflite {
                 throw cx.refuse(n, n.opType() + " has no TFLite lowering yet (convert supports "
                         + String.join(", ", supportedOps()) + ")");
             }
+            int firstOperator = cx.builder().operatorCount();
             l.lower(n, cx);
+            String tooLarge = cx.builder().kernelLimitProblem(firstOperator);
+            if (tooLarge != null) {
+                throw cx.refuse(n, "would become " + tooLarge + ", which TFLite cannot run");
+            }
         }
         int[] outputs = new int[g.outputs().size()];
         for (int i = 0; i < outputs.length; i++) {
