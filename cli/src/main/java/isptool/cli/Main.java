@@ -31,7 +31,17 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int status;
+        try {
+            status = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // temporary files are already gone (finally blocks ran); say what to do, in one line
+            System.err.printf("isptool: out of memory (the Java heap is limited to %d MiB); allow more with"
+                    + " ISPTOOL_JAVA_OPTS=-Xmx<size>, e.g. -Xmx%dm%n", Runtime.getRuntime().maxMemory() >> 20,
+                    2 * (Runtime.getRuntime().maxMemory() >> 20));
+            status = 1;
+        }
+        System.exit(status);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -5,6 +5,10 @@ import isptool.graph.ModelException;
 import isptool.graph.Tensor;
 import isptool.graph.io.AtomicFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -225,13 +229,53 @@ public final class TfliteBuilder {
 
     /** Writes the model atomically: a temporary file beside {@code target}, then a rename. */
     public void write(Path target) throws IOException {
-        ByteBuffer bytes = build().dataBuffer();
-        AtomicFiles.write(target, out -> out.write(bytes.array(), bytes.arrayOffset() + bytes.position(),
-                bytes.remaining()));
+        Path scratch = AtomicFiles.temporaryBeside(target);
+        try (FileChannel channel = FileChannel.open(scratch, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = build(new MappedFactory(channel)).dataBuffer();
+            byte[] chunk = new byte[1 << 20];
+            AtomicFiles.write(target, out -> {
+                while (bytes.hasRemaining()) {
+                    int n = Math.min(chunk.length, bytes.remaining());
+                    bytes.get(chunk, 0, n);
+                    out.write(chunk, 0, n);
+                }
+            });
+        } finally {
+            Files.deleteIfExists(scratch);
+        }
+    }
+
+    /**
+     * Builds the FlatBuffer in memory-mapped regions of a scratch file instead of the Java heap, so
+     * writing a model needs no heap for its weights. Each request maps a fresh region (the builder
+     * copies its old buffer into the new one when it grows).
+     */
+    private static final class MappedFactory extends FlatBufferBuilder.ByteBufferFactory {
+        private final FileChannel channel;
+        private long next;
+
+        MappedFactory(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public ByteBuffer newByteBuffer(int capacity) {
+            try {
+                ByteBuffer b = channel.map(FileChannel.MapMode.READ_WRITE, next, capacity);
+                next += capacity;
+                return b.order(ByteOrder.LITTLE_ENDIAN);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private FlatBufferBuilder build() {
-        FlatBufferBuilder fbb = new FlatBufferBuilder(Math.toIntExact(capacityEstimate()));
+        return build(FlatBufferBuilder.HeapByteBufferFactory.INSTANCE);
+    }
+
+    private FlatBufferBuilder build(FlatBufferBuilder.ByteBufferFactory factory) {
+        FlatBufferBuilder fbb = new FlatBufferBuilder(Math.toIntExact(capacityEstimate()), factory);
         int[] tensorBuffer = new int[tensors.size()];
         int buffersVector = writeBuffers(fbb, tensorBuffer);
         int[] tensorOffsets = new int[tensors.size()];

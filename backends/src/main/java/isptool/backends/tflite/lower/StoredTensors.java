@@ -1,39 +1,49 @@
 package isptool.backends.tflite.lower;
 
 import isptool.backends.layout.Layout;
+import isptool.graph.DType;
 import isptool.graph.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /** Float tensors moved between ONNX axis order and the stored (target) order. */
 public final class StoredTensors {
     private static final int[] NCHW_TO_NHWC = {0, 2, 3, 1};
     private static final int[] NHWC_TO_NCHW = {0, 3, 1, 2};
+    private static final long OFF_HEAP_BYTES = 1 << 20;
 
     private StoredTensors() {
     }
 
-    /** out axis j = in axis perm[j] (numpy's {@code transpose(perm)}). */
+    /**
+     * out axis j = in axis perm[j] (numpy's {@code transpose(perm)}), as float32. Results of a
+     * megabyte or more live outside the Java heap (weights wait there until the model is written),
+     * so converting a large model needs no heap beyond the graph itself.
+     */
     public static Tensor transpose(Tensor t, int[] perm) {
+        ByteBuffer src = t.cast(DType.FLOAT).rawData();
         long[] in = t.shape();
         int rank = in.length;
         long[] out = new long[rank];
         for (int j = 0; j < rank; j++) {
             out[j] = in[perm[j]];
         }
-        float[] src = t.toFloats();
-        float[] dst = new float[src.length];
         long[] inStride = new long[rank];
         long s = 1;
         for (int i = rank - 1; i >= 0; i--) {
             inStride[i] = s;
             s *= in[i];
         }
+        int count = Math.toIntExact(s);
+        ByteBuffer dst = (4L * count >= OFF_HEAP_BYTES ? ByteBuffer.allocateDirect(4 * count)
+                : ByteBuffer.allocate(4 * count)).order(ByteOrder.LITTLE_ENDIAN);
         int[] idx = new int[rank];
-        for (int o = 0; o < dst.length; o++) {
+        for (int o = 0; o < count; o++) {
             long from = 0;
             for (int j = 0; j < rank; j++) {
                 from += idx[j] * inStride[perm[j]];
             }
-            dst[o] = src[(int) from];
+            dst.putFloat(4 * o, src.getFloat(src.position() + 4 * (int) from));
             for (int j = rank - 1; j >= 0; j--) {
                 if (++idx[j] < out[j]) {
                     break;
@@ -41,7 +51,7 @@ public final class StoredTensors {
                 idx[j] = 0;
             }
         }
-        return Tensor.ofFloats(out, dst);
+        return Tensor.wrap(DType.FLOAT, out, dst);
     }
 
     /**
