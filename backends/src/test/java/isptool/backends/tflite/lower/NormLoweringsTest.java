@@ -3,11 +3,15 @@ package isptool.backends.tflite.lower;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import isptool.graph.Graph;
 import isptool.graph.ModelException;
 import isptool.graph.Node;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
+import isptool.graph.io.OnnxImporter;
+import isptool.graph.shapes.ShapeInference;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +88,40 @@ class NormLoweringsTest extends MathTestBase {
         Map<String, Integer> ops = lowerAndCompare(y);
         assertEquals(null, ops.get("TRANSPOSE"));
         assertEquals(2, ops.get("MEAN"));
+    }
+
+    /**
+     * Both LayerNormalization nodes of testdata/nafnet_like.dynamo.onnx (stash_type 1, axis -1,
+     * weight and bias) with the permutes around them, cut out of the model as they are, and a 1x1 conv
+     * after (the model's output cannot be a relabelled tensor).
+     */
+    @Test
+    void nafnetDynamoLayerNormalizations() throws IOException {
+        Graph model = OnnxImporter.load(Path.of(System.getProperty("isptool.root", "..")).resolve("testdata")
+                .resolve("nafnet_like.dynamo.onnx"));
+        ShapeInference.run(model);
+        int count = 0;
+        for (Node ln : model.nodes()) {
+            if (!ln.is("LayerNormalization")) {
+                continue;
+            }
+            Node before = ln.input(0).producer();
+            Node after = model.soleConsumer(ln.output(0));
+            Value x = input(before.input(0).shape().dims());
+            Value p = copy(before, x);
+            Value y = copy(ln, p, g.addConstant("w", ln.input(1).constant()), g.addConstant("b", ln.input(2).constant()));
+            Value back = copy(after, y);
+            Map<String, Integer> ops = lowerAndCompare(conv("c", back, (int) back.shape().dim(1), 1));
+            assertEquals(Map.of("MEAN", 2, "SUB", 1, "MUL", 3, "ADD", 2, "RSQRT", 1, "CONV_2D", 1), ops);
+            count++;
+        }
+        assertEquals(2, count);
+    }
+
+    private Value copy(Node n, Value... ins) {
+        Node c = node(n.opType(), n.name(), ins);
+        n.attrs().forEach(c::set);
+        return infer(c);
     }
 
     @Test
