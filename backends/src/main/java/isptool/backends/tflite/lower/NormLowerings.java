@@ -4,6 +4,7 @@ import isptool.backends.layout.Layout;
 import isptool.graph.Node;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
+import java.util.Arrays;
 import org.tensorflow.lite.schema.BuiltinOperator;
 
 /**
@@ -23,8 +24,7 @@ final class NormLowerings {
                     + " eval mode");
         }
         for (int i = 1; i < n.outputs().size(); i++) {
-            Value o = n.output(i);
-            if (!o.name().isEmpty() && (!o.users().isEmpty() || cx.graph().isGraphOutput(o))) {
+            if (isRead(cx, n.output(i))) {
                 throw cx.refuse(n, "output " + i + " (running statistics) is read; only the inference form (Y) is"
                         + " supported");
             }
@@ -66,7 +66,7 @@ final class NormLowerings {
             throw cx.refuse(n, "scale or B computed at run time is not supported; convert needs constants");
         }
         Emit e = new Emit(n, cx);
-        int norm = normalize(n, cx, e, storedAxes(cx.layoutOf(x), onnxAxes), n.getFloat("epsilon", 1e-5f), e.t(), -1);
+        int norm = normalize(e, storedAxes(cx.layoutOf(x), onnxAxes), n.getFloat("epsilon", 1e-5f), -1);
         long[] shape = scale.constant().shape();
         int scaled = e.binary(BuiltinOperator.MUL, e.t(), norm,
                 perChannel(n, cx, "scale", scale.constant().toDoubles(), shape));
@@ -90,6 +90,9 @@ final class NormLowerings {
         int rank = x.shape().rank();
         long axis = n.getInt("axis", -1);
         axis = axis < 0 ? axis + rank : axis;
+        if (axis < 0 || axis >= rank) {
+            throw cx.refuse(n, "attribute axis=" + n.getInt("axis", -1) + " is outside rank " + rank);
+        }
         long[] onnxAxes = new long[(int) (rank - axis)];
         for (int i = 0; i < onnxAxes.length; i++) {
             onnxAxes[i] = axis + i;
@@ -101,24 +104,23 @@ final class NormLowerings {
         }
         Emit e = new Emit(n, cx);
         int mean = n.outputs().size() > 1 && isRead(cx, n.output(1)) ? cx.tensor(n, n.output(1)) : -1;
-        int norm = normalize(n, cx, e, storedAxes(cx.layoutOf(x), onnxAxes), n.getFloat("epsilon", 1e-5f), e.t(),
-                mean);
+        int norm = normalize(e, storedAxes(cx.layoutOf(x), onnxAxes), n.getFloat("epsilon", 1e-5f), mean);
         int scaled = e.binary(BuiltinOperator.MUL, bias == null ? e.out() : e.t(), norm, cx.constantLike(n, scale, x));
         if (bias != null) {
             e.binary(BuiltinOperator.ADD, e.out(), scaled, cx.constantLike(n, bias, x));
         }
     }
 
-    /** (x - mean) / sqrt(var + eps) over the stored axes into out; the mean goes to meanOut if it is not -1. */
-    private static int normalize(Node n, LoweringContext cx, Emit e, long[] axes, double eps, int out, int meanOut) {
+    /** (x - mean) / sqrt(var + eps) over the stored axes, a new intermediate; the mean goes to meanOut unless -1. */
+    private static int normalize(Emit e, long[] axes, double eps, int meanOut) {
         long[] kept = e.reducedShape(axes);
         int x = e.in(0);
         int mean = e.reduce(BuiltinOperator.MEAN, meanOut >= 0 ? meanOut : e.t(kept), x, axes);
         int d = e.binary(BuiltinOperator.SUB, e.t(), x, mean);
         int var = e.reduce(BuiltinOperator.MEAN, e.t(kept), e.binary(BuiltinOperator.MUL, e.t(), d, d), axes);
         int inv = e.unary(BuiltinOperator.RSQRT, e.t(kept), e.binary(BuiltinOperator.ADD, e.t(kept), var,
-                cx.constant(n.name() + "/epsilon", Tensor.ofFloats(ones(kept.length), new float[] {(float) eps}))));
-        return e.binary(BuiltinOperator.MUL, out, d, inv);
+                e.scalar(eps)));
+        return e.binary(BuiltinOperator.MUL, e.t(), d, inv);
     }
 
     /** A per-channel constant ([C], or [C, D1, ...] for spatial=0) at ONNX axis 1 of the output, stored like it. */
@@ -148,7 +150,7 @@ final class NormLowerings {
 
     private static long[] ones(int rank) {
         long[] r = new long[rank];
-        java.util.Arrays.fill(r, 1);
+        Arrays.fill(r, 1);
         return r;
     }
 }
