@@ -54,19 +54,14 @@ final class NormLowerings {
 
     /** Per sample and channel over the spatial axes (2..rank-1), then scale and B per channel. */
     static void instanceNorm(Node n, LoweringContext cx) {
-        Value x = n.input(0);
-        int rank = x.shape().rank();
-        long[] onnxAxes = new long[rank - 2];
-        for (int a = 2; a < rank; a++) {
-            onnxAxes[a - 2] = a;
-        }
         Value scale = n.input(1);
         Value bias = n.input(2);
         if (!scale.isConstant() || !bias.isConstant()) {
             throw cx.refuse(n, "scale or B computed at run time is not supported; convert needs constants");
         }
         Emit e = new Emit(n, cx);
-        int norm = normalize(e, storedAxes(cx.layoutOf(x), onnxAxes), n.getFloat("epsilon", 1e-5f), -1);
+        long[] axes = storedAxes(cx.layoutOf(n.input(0)), axesFrom(2, e.shape().length));
+        int norm = normalize(e, axes, n.getFloat("epsilon", 1e-5f), -1);
         long[] shape = scale.constant().shape();
         int scaled = e.binary(BuiltinOperator.MUL, e.t(), norm,
                 perChannel(n, cx, "scale", scale.constant().toDoubles(), shape));
@@ -87,22 +82,13 @@ final class NormLowerings {
             throw cx.refuse(n, "output InvStdDev is read; only Y and Mean are supported");
         }
         Value x = n.input(0);
-        int rank = x.shape().rank();
-        long axis = n.getInt("axis", -1);
-        axis = axis < 0 ? axis + rank : axis;
-        if (axis < 0 || axis >= rank) {
-            throw cx.refuse(n, "attribute axis=" + n.getInt("axis", -1) + " is outside rank " + rank);
-        }
-        long[] onnxAxes = new long[(int) (rank - axis)];
-        for (int i = 0; i < onnxAxes.length; i++) {
-            onnxAxes[i] = axis + i;
-        }
+        Emit e = new Emit(n, cx);
+        long[] onnxAxes = axesFrom(axis(n, cx, e.shape().length, -1), e.shape().length);
         Value scale = n.input(1);
         Value bias = n.input(2);
         if (!scale.isConstant() || bias != null && !bias.isConstant()) {
             throw cx.refuse(n, "Scale or B computed at run time is not supported; convert needs constants");
         }
-        Emit e = new Emit(n, cx);
         int mean = n.outputs().size() > 1 && isRead(cx, n.output(1)) ? cx.tensor(n, n.output(1)) : -1;
         int norm = normalize(e, storedAxes(cx.layoutOf(x), onnxAxes), n.getFloat("epsilon", 1e-5f), mean);
         int scaled = e.binary(BuiltinOperator.MUL, bias == null ? e.out() : e.t(), norm, cx.constantLike(n, scale, x));
@@ -134,6 +120,24 @@ final class NormLowerings {
             f[i] = (float) values[i];
         }
         return cx.constant(n.name() + "/" + hint, StoredTensors.inLayout(Tensor.ofFloats(shape, f), cx.layoutOf(y)));
+    }
+
+    /** n's axis attribute (default dflt) in 0..rank-1; refused outside. */
+    static long axis(Node n, LoweringContext cx, int rank, long dflt) {
+        long axis = n.getInt("axis", dflt);
+        if (axis < -rank || axis >= rank) {
+            throw cx.refuse(n, "attribute axis=" + axis + " is outside rank " + rank);
+        }
+        return axis < 0 ? axis + rank : axis;
+    }
+
+    /** The ONNX axes first..rank-1. */
+    static long[] axesFrom(long first, int rank) {
+        long[] r = new long[(int) (rank - first)];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = first + i;
+        }
+        return r;
     }
 
     static long[] storedAxes(Layout l, long[] onnxAxes) {

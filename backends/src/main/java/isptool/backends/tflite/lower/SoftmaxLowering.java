@@ -24,19 +24,12 @@ final class SoftmaxLowering {
     }
 
     private static void lower(Node n, LoweringContext cx, boolean log) {
-        int rank = n.input(0).shape().rank();
-        boolean coerced = cx.graph().opset() < 13;
-        long axis = n.getInt("axis", coerced ? 1 : -1);
-        axis = axis < 0 ? axis + rank : axis;
-        if (axis < 0 || axis >= rank) {
-            throw cx.refuse(n, "attribute axis=" + n.getInt("axis", 0) + " is outside rank " + rank);
-        }
-        long[] onnxAxes = new long[coerced ? (int) (rank - axis) : 1];
-        for (int i = 0; i < onnxAxes.length; i++) {
-            onnxAxes[i] = axis + i;
-        }
-        long[] axes = NormLowerings.storedAxes(cx.layoutOf(n.input(0)), onnxAxes);
         Emit e = new Emit(n, cx);
+        int rank = e.shape().length;
+        boolean coerced = cx.graph().opset() < 13;
+        long axis = NormLowerings.axis(n, cx, rank, coerced ? 1 : -1);
+        long[] onnxAxes = coerced ? NormLowerings.axesFrom(axis, rank) : new long[] {axis};
+        long[] axes = NormLowerings.storedAxes(cx.layoutOf(n.input(0)), onnxAxes);
         if (isLastStoredAxis(axes, e.shape())) {
             if (log) {
                 cx.builder().addOperator(BuiltinOperator.LOG_SOFTMAX, new LogSoftmaxOptionsT(), new int[] {e.in(0)},

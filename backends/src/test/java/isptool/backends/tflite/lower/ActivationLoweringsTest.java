@@ -118,6 +118,16 @@ class ActivationLoweringsTest extends MathTestBase {
         assertEquals(2, ops.get("GELU"));
     }
 
+    @Test
+    void geluWithAnUnknownApproximationIsRefused() {
+        Value x = input(2, 3);
+        opset(20);
+        Node n = node("Gelu", "gelu", x);
+        n.set("approximate", "fast");
+        ModelException e = refusal(infer(n));
+        assertTrue(e.getMessage().contains("node \"gelu\" (Gelu): attribute approximate=\"fast\""), e.getMessage());
+    }
+
     /** The exporters' x * 0.5 * (1 + erf(x / sqrt2)) forms: each becomes one GELU, and nothing else. */
     @Test
     void exactGeluPatternsBecomeOneGelu() throws IOException {
