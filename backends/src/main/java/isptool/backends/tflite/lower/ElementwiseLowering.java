@@ -1,51 +1,68 @@
 package isptool.backends.tflite.lower;
 
+import isptool.backends.layout.Layout;
+import isptool.graph.DType;
 import isptool.graph.Node;
+import isptool.graph.Tensor;
 import isptool.graph.Value;
-import org.tensorflow.lite.schema.AddOptionsT;
+import java.util.ArrayList;
+import java.util.List;
 import org.tensorflow.lite.schema.BuiltinOperator;
-import org.tensorflow.lite.schema.DivOptionsT;
 import org.tensorflow.lite.schema.LeakyReluOptionsT;
-import org.tensorflow.lite.schema.MulOptionsT;
-import org.tensorflow.lite.schema.SubOptionsT;
 
 /**
  * Elementwise ops: every operand is in the output's stored layout (the plan guarantees it for
- * computed ones); constants are right-aligned and permuted into that layout, so broadcasting
- * works the same as in ONNX.
+ * computed ones of the output's rank; lower-rank ones are reshaped into it); constants are
+ * right-aligned and permuted into that layout, so broadcasting works the same as in ONNX.
  */
 final class ElementwiseLowering {
     private ElementwiseLowering() {
     }
 
     static Lowering unary(int op) {
-        return (n, cx) -> cx.builder().addOperator(op, null, new int[] {cx.tensor(n, n.input(0))},
-                new int[] {cx.tensor(n, n.output(0))});
+        return (n, cx) -> new Emit(n, cx).unary(op, cx.tensor(n, n.output(0)), cx.tensor(n, n.input(0)));
     }
 
+    /** A broadcasting binary op; a Mul or Div that starts PyTorch's exact GELU lowers the whole pattern instead. */
     static Lowering binary(int op) {
         return (n, cx) -> {
-            Object options = switch (op) {
-                case BuiltinOperator.ADD -> new AddOptionsT();
-                case BuiltinOperator.SUB -> new SubOptionsT();
-                case BuiltinOperator.MUL -> new MulOptionsT();
-                case BuiltinOperator.DIV -> new DivOptionsT();
-                default -> null;
-            };
-            cx.builder().addOperator(op, options, new int[] {operand(n, cx, n.input(0)), operand(n, cx, n.input(1))},
-                    new int[] {cx.tensor(n, n.output(0))});
+            if ((op == BuiltinOperator.MUL || op == BuiltinOperator.DIV) && GeluPattern.lowerFrom(n, cx)) {
+                return;
+            }
+            new Emit(n, cx).binary(op, cx.tensor(n, n.output(0)), operand(n, cx, n.input(0)),
+                    operand(n, cx, n.input(1)));
         };
     }
 
-    /** Relu or Clip to a range TFLite has (RELU, RELU6, RELU_N1_TO_1); unless fused into a conv before. */
+    /**
+     * Relu, and Clip to a range TFLite has as an op (RELU, RELU6, RELU_N1_TO_1) unless fused into a
+     * conv before; any other constant range is MAXIMUM and/or MINIMUM with the bounds.
+     */
     static void clamp(Node n, LoweringContext cx) {
         Activations.Clamp c = Activations.of(n);
-        if (c == null) {
-            double[] r = Activations.clipRange(n);
-            throw cx.refuse(n, "range " + (r == null ? "computed at run time" : "[" + r[0] + ", " + r[1] + "]")
-                    + " is not supported; TFLite clamps to [0, 6], [-1, 1] or [0, inf) only");
+        if (c != null) {
+            unary(c.op()).lower(n, cx);
+            return;
         }
-        unary(c.op()).lower(n, cx);
+        double[] r = Activations.clipRange(n);
+        if (r == null) {
+            throw cx.refuse(n, "attribute/input min or max is computed at run time; convert needs constant Clip"
+                    + " bounds (fold them to constants first)");
+        }
+        boolean lo = r[0] != Double.NEGATIVE_INFINITY;
+        boolean hi = r[1] != Double.POSITIVE_INFINITY;
+        if (!lo && !hi) {
+            cx.alias(n, n.output(0), n.input(0));
+            return;
+        }
+        Emit e = new Emit(n, cx);
+        int x = e.in(0);
+        if (lo) {
+            x = e.binary(BuiltinOperator.MAXIMUM, hi ? e.t() : e.out(), x, e.scalar(r[0]));
+        }
+        if (hi) {
+            e.binary(BuiltinOperator.MINIMUM, e.out(), x, e.scalar(r[1]));
+        }
     }
 
     static void prelu(Node n, LoweringContext cx) {
@@ -64,14 +81,50 @@ final class ElementwiseLowering {
                 new int[] {cx.tensor(n, n.output(0))});
     }
 
-    private static int operand(Node n, LoweringContext cx, Value v) {
+    /**
+     * Operand v of n in the output's stored layout: constants right-aligned and permuted; computed
+     * values of lower rank RESHAPEd to the output's rank (leading 1s, then the output's axis order),
+     * which moves no data when v's non-unit axes keep their order; otherwise refused.
+     */
+    static int operand(Node n, LoweringContext cx, Value v) {
+        Value out = n.output(0);
         if (v.isConstant()) {
-            return cx.constantLike(n, v, n.output(0));
+            return cx.constantLike(n, v, out);
         }
-        if (v.shape() != null && v.shape().rank() != n.output(0).shape().rank()) {
-            throw cx.refuse(n, "operand \"" + v.name() + "\" of rank " + v.shape().rank() + " broadcast to rank "
-                    + n.output(0).shape().rank() + " is not supported yet");
+        int rank = out.shape().rank();
+        if (v.shape() == null || v.shape().rank() == rank) {
+            return cx.tensor(n, v);
         }
-        return cx.tensor(n, v);
+        cx.storedShape(n, v); // refuses a shape that is not static
+        long[] dims = v.shape().dims();
+        int lead = rank - dims.length;
+        long[] aligned = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            aligned[i] = i < lead ? 1 : dims[i - lead];
+        }
+        Layout lv = cx.layoutOf(v);
+        Layout lo = cx.layoutOf(out);
+        List<Integer> have = new ArrayList<>();
+        for (int a : lv.perm()) {
+            if (dims[a] != 1) {
+                have.add(a + lead);
+            }
+        }
+        List<Integer> want = new ArrayList<>();
+        for (int a : lo.perm()) {
+            if (aligned[a] != 1) {
+                want.add(a);
+            }
+        }
+        if (!have.equals(want)) {
+            throw cx.refuse(n, "operand \"" + v.name() + "\" of rank " + dims.length + " broadcast to the stored"
+                    + " layout " + lo + " of rank " + rank + " would move data (needs a TRANSPOSE); convert does not"
+                    + " emit TRANSPOSE yet");
+        }
+        long[] stored = lo.stored(aligned);
+        int shape = cx.constant(v.name() + "/rank" + rank, Tensor.ofIntegers(DType.INT32, new long[] {rank}, stored));
+        int r = cx.scratch(v.name() + "/rank" + rank, stored);
+        cx.builder().addOperator(BuiltinOperator.RESHAPE, null, new int[] {cx.tensor(n, v), shape}, new int[] {r});
+        return r;
     }
 }
