@@ -98,16 +98,6 @@ class MoreLoweringsTest extends LoweringTestBase {
         assertEquals(Map.of("CONV_2D", 1, "MEAN", 1, "RESHAPE", 4, "FULLY_CONNECTED", 2), ops);
     }
 
-    @Test
-    void reshapeThatMovesDataIsRefused() {
-        Value x = input(1, 4, 3, 3);
-        Node flat = node("Flatten", "flat", conv("c", x, 4, 3));
-        flat.set("axis", 1L);
-        ModelException e = refusal(infer(flat));
-        assertTrue(e.getMessage().contains("node \"flat\" (Flatten)") && e.getMessage().contains("TRANSPOSE"),
-                e.getMessage());
-    }
-
     private Value deconv(String name, Value x, int out, int k, int s, long pad, long outPad) {
         long in = x.shape().dim(1);
         Node n = node("ConvTranspose", name, x, constant(name + ".w", in, out, k, k), constant(name + ".b", out));
