@@ -74,7 +74,7 @@ public final class LoweringContext {
 
     /** The stored shape of v: its static ONNX shape in the plan's axis order. */
     public long[] storedShape(Node n, Value v) {
-        return layoutOf(v).stored(staticDims(n, v));
+        return layoutOf(v).stored(dims(n, v));
     }
 
     /**
@@ -89,7 +89,7 @@ public final class LoweringContext {
         Map<Layout, Integer> copies = transposed.computeIfAbsent(v, k -> new HashMap<>());
         Integer t = copies.get(w);
         if (t == null) {
-            t = scratch(v.name() + "/" + w, w.stored(staticDims(n, v)));
+            t = scratch(v.name() + "/" + w, w.stored(dims(n, v)));
             transpose(n, stored(n, v), plan.layoutOf(v), w, t);
             copies.put(w, t);
         }
@@ -109,7 +109,7 @@ public final class LoweringContext {
         String name = uniqueName(boundary.containsKey(v) ? v.name() + "/" + l : v.name());
         int index = v.isConstant()
                 ? builder.addConstant(name, StoredTensors.inLayout(v.constant(), l))
-                : builder.addTensor(name, TfliteType.FLOAT32, l.stored(staticDims(n, v)));
+                : builder.addTensor(name, TfliteType.FLOAT32, l.stored(dims(n, v)));
         tensors.put(v, index);
         return index;
     }
@@ -124,7 +124,7 @@ public final class LoweringContext {
         if (w == null) {
             return t;
         }
-        int out = builder.addTensor(v.name(), TfliteType.FLOAT32, w.stored(staticDims(n, v)));
+        int out = builder.addTensor(v.name(), TfliteType.FLOAT32, w.stored(dims(n, v)));
         transpose(n, t, plan.layoutOf(v), w, out);
         return out;
     }
@@ -140,7 +140,8 @@ public final class LoweringContext {
         builder.addOperator(BuiltinOperator.TRANSPOSE, new TransposeOptionsT(), new int[] {in, p}, new int[] {out});
     }
 
-    private long[] staticDims(Node n, Value v) {
+    /** The static ONNX dims of v, refused when unknown. */
+    public long[] dims(Node n, Value v) {
         Shape s = v.shape();
         if (s == null || !s.isStatic()) {
             throw refuse(n, "\"" + v.name() + "\" has shape " + s + "; TFLite needs static shapes, give them with"
@@ -161,6 +162,31 @@ public final class LoweringContext {
     /** A new constant made by a lowering (weights in TFLite order, padding amounts, axes). */
     public int constant(String hint, Tensor t) {
         return builder.addConstant(uniqueName(hint), t);
+    }
+
+    /** A new int32 constant: a vector, or a scalar when {@code scalar}. */
+    public int int32(String hint, boolean scalar, long... values) {
+        long[] shape = scalar ? new long[0] : new long[] {values.length};
+        return constant(hint, Tensor.ofIntegers(DType.INT32, shape, values));
+    }
+
+    /**
+     * An integer operand given as attribute attr (older opsets) or as constant input i (newer), or
+     * null if the node has neither; refused when computed at run time.
+     */
+    public long[] ints(Node n, String attr, int input) {
+        if (attr != null && n.has(attr)) {
+            return n.getInts(attr, null);
+        }
+        Value v = n.input(input);
+        if (v == null || v.name().isEmpty()) {
+            return null;
+        }
+        if (!v.isConstant()) {
+            throw refuse(n, "input " + input + " (\"" + v.name() + "\") is computed at run time; TFLite needs it"
+                    + " constant here, fold it first");
+        }
+        return v.constant().toLongs();
     }
 
     /** A new float32 activation tensor for a lowering's intermediate result, in stored (target) order. */

@@ -43,7 +43,6 @@ public final class OnnxToTflite {
             entry("Pow", PowLowering::lower),
             entry("Sqrt", ElementwiseLowering.unary(BuiltinOperator.SQRT)),
             entry("GlobalAveragePool", AxisLowering::globalAveragePool),
-            entry("ReduceMean", AxisLowering::reduceMean),
             entry("DepthToSpace", AxisLowering::depthToSpace),
             entry("Concat", AxisLowering::concat),
             // the plan stores input and output in ONNX's row-major order (transposing before if needed)

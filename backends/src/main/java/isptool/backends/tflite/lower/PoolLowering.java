@@ -9,7 +9,6 @@ import org.tensorflow.lite.schema.ActivationFunctionType;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.Padding;
 import org.tensorflow.lite.schema.Pool2DOptionsT;
-import org.tensorflow.lite.schema.ReducerOptionsT;
 
 /**
  * 2-D MaxPool / AveragePool to MAX_POOL_2D / AVERAGE_POOL_2D on NHWC, GlobalMaxPool to REDUCE_MAX
@@ -115,17 +114,6 @@ final class PoolLowering {
     }
 
     static void globalMaxPool(Node n, LoweringContext cx) {
-        Value x = n.input(0);
-        int rank = x.shape().rank();
-        long[] axes = new long[rank - 2];
-        for (int i = 2; i < rank; i++) {
-            axes[i - 2] = cx.layoutOf(x).storedAxis(i);
-        }
-        java.util.Arrays.sort(axes);
-        int at = cx.constant(n.name() + "/axes", Tensor.ofIntegers(DType.INT32, new long[] {axes.length}, axes));
-        ReducerOptionsT o = new ReducerOptionsT();
-        o.setKeepDims(true);
-        cx.builder().addOperator(BuiltinOperator.REDUCE_MAX, o, new int[] {cx.tensor(n, x), at},
-                new int[] {cx.tensor(n, n.output(0))});
+        AxisLowering.reduce(n, cx, BuiltinOperator.REDUCE_MAX, AxisLowering.spatialAxes(n.input(0)), true);
     }
 }
