@@ -36,4 +36,17 @@ class ConvertIoLayoutTest {
         assertArrayEquals(onnxShape, m.inputs().get(0).shape());
         assertEquals(onnxShape.length, m.outputs().get(0).shape().length);
     }
+
+    /** One input and one output channel: NCHW and NHWC hold the data in the same order, so RESHAPEs, no TRANSPOSE. */
+    @org.junit.jupiter.api.Test
+    void oneChannelBoundaryNeedsNoTranspose() throws Exception {
+        Path onnx = TestFiles.testdata("fsrcnn.onnx");
+        Path out = tmp.resolve("fsrcnn.tflite");
+        TestFiles.Run run = TestFiles.isptool("convert", onnx.toString(), "-o", out.toString(), "--io-layout", "nchw");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("verify (random input, seed 0): ok"), run.out());
+        TfliteModel m = TfliteModel.open(out);
+        assertEquals(0, m.count("TRANSPOSE"));
+        assertArrayEquals(OnnxImporter.load(onnx).inputs().get(0).shape().dims(), m.inputs().get(0).shape());
+    }
 }

@@ -11,8 +11,10 @@ import isptool.graph.Node;
 import isptool.graph.Shape;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tensorflow.lite.schema.BuiltinOperator;
@@ -22,8 +24,9 @@ import org.tensorflow.lite.schema.TransposeOptionsT;
  * What every lowering shares: the builder, the layout plan, and the TFLite tensor of each IR
  * value, created on first use with its stored (per the plan) shape. Aliased values (Identity, a
  * Transpose that only relabels axes) share their input's tensor. Where the plan records a
- * transpose of a value before a node, that node sees the value (its tensor and its layout) in the
- * wanted layout: one TRANSPOSE per value and layout, emitted before its first reader and reused.
+ * transpose (or a reshape: same data order) of a value before a node, that node sees the value (its
+ * tensor and its layout) in the wanted layout: one TRANSPOSE or RESHAPE per value and layout,
+ * emitted before its first reader and reused.
  */
 public final class LoweringContext {
     private final Graph graph;
@@ -43,7 +46,9 @@ public final class LoweringContext {
     LoweringContext(Graph graph, LayoutPlan plan) {
         this.graph = graph;
         this.plan = plan;
-        for (LayoutPlan.Transpose t : plan.transposes()) {
+        List<LayoutPlan.Transpose> moves = new ArrayList<>(plan.transposes());
+        moves.addAll(plan.reshapes());
+        for (LayoutPlan.Transpose t : moves) {
             if (t.node() == null) {
                 boundary.put(t.value(), t.to());
                 names.add(t.value().name()); // the TRANSPOSE at the end writes the output under its own name
@@ -90,7 +95,7 @@ public final class LoweringContext {
         Integer t = copies.get(w);
         if (t == null) {
             t = scratch(v.name() + "/" + w, w.stored(dims(n, v)));
-            transpose(n, stored(n, v), plan.layoutOf(v), w, t);
+            relayout(n, stored(n, v), plan.layoutOf(v), w, dims(n, v), t);
             copies.put(w, t);
         }
         return t;
@@ -125,18 +130,26 @@ public final class LoweringContext {
             return t;
         }
         int out = builder.addTensor(v.name(), TfliteType.FLOAT32, w.stored(dims(n, v)));
-        transpose(n, t, plan.layoutOf(v), w, out);
+        relayout(n, t, plan.layoutOf(v), w, dims(n, v), out);
         return out;
     }
 
-    /** TRANSPOSE of a tensor stored in one layout into another (stored axis k of to holds ONNX axis to[k]). */
-    void transpose(Node n, int in, Layout from, Layout to, int out) {
+    /**
+     * A tensor stored in one layout into another: RESHAPE when the data order is the same, else a
+     * TRANSPOSE (stored axis k of to holds ONNX axis to[k]).
+     */
+    private void relayout(Node n, int in, Layout from, Layout to, long[] dims, int out) {
+        String hint = n == null ? "output" : n.name();
+        if (LayoutPlan.compatible(from, to, dims)) {
+            builder.addOperator(BuiltinOperator.RESHAPE, null, new int[] {in, int32(hint + "/shape", false,
+                to.stored(dims))}, new int[] {out});
+            return;
+        }
         long[] perm = new long[to.rank()];
         for (int k = 0; k < perm.length; k++) {
             perm[k] = from.storedAxis(to.perm()[k]);
         }
-        int p = constant((n == null ? "output" : n.name()) + "/perm", Tensor.ofIntegers(DType.INT32,
-                new long[] {perm.length}, perm));
+        int p = int32(hint + "/perm", false, perm);
         builder.addOperator(BuiltinOperator.TRANSPOSE, new TransposeOptionsT(), new int[] {in, p}, new int[] {out});
     }
 
