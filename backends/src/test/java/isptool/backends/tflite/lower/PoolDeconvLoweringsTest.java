@@ -100,4 +100,19 @@ class PoolDeconvLoweringsTest extends LoweringTestBase {
         assertTrue(e.getMessage().contains("node \"d\" (ConvTranspose): SAME_LOWER with output size 15 on axis 2 needs"
                 + " negative padding"), e.getMessage());
     }
+
+    @Test
+    void refusesOneDConvAndThreeDPoolByName() {
+        Value x = input(1, 3, 16);
+        Node c1 = node("Conv", "conv1d", x, constant("w", 4, 3, 3));
+        c1.set("kernel_shape", new long[] {3});
+        ModelException e = refusal(infer(c1));
+        assertTrue(e.getMessage().contains("node \"conv1d\" (Conv): only 2-D convolutions (rank-4 input)"), e.getMessage());
+
+        Value v = input(1, 2, 4, 4, 4);
+        Node p3 = node("MaxPool", "pool3d", v);
+        p3.set("kernel_shape", new long[] {2, 2, 2}).set("strides", new long[] {2, 2, 2});
+        e = refusal(infer(p3));
+        assertTrue(e.getMessage().contains("node \"pool3d\" (MaxPool): only 2-D pooling (rank-4 input)"), e.getMessage());
+    }
 }
