@@ -6,6 +6,7 @@ import isptool.passes.cleanup.SequenceToSplit;
 import isptool.passes.cleanup.UpgradeOpset;
 import isptool.passes.layout.DepthToSpaceCrdToDcr;
 import isptool.passes.layout.PixelShuffleToDepthToSpace;
+import isptool.passes.layout.PixelUnshuffleToSpaceToDepthGather;
 import isptool.passes.reparam.AveragePoolToConv;
 import isptool.passes.reparam.BatchNormToConv;
 import isptool.passes.reparam.BiasPadToZeroPad;
@@ -49,6 +50,7 @@ public final class Pipelines {
     public static Pipeline tflitePrep() {
         return new Pipeline("tflite-prep", List.of(
                 new PixelShuffleToDepthToSpace(),
+                new PixelUnshuffleToSpaceToDepthGather(),
                 new DepthToSpaceCrdToDcr()));
     }
 

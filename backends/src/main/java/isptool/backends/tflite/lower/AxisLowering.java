@@ -13,7 +13,10 @@ import org.tensorflow.lite.schema.GatherOptionsT;
 import org.tensorflow.lite.schema.ReducerOptionsT;
 import org.tensorflow.lite.schema.SpaceToDepthOptionsT;
 
-/** Ops with an axis or a spatial meaning: their ONNX axes become the stored axes of the plan's layout. */
+/**
+ * Ops with an axis or a spatial meaning (reductions, depth/space rearrangements, Concat, Gather,
+ * Tile, Expand): their ONNX axes become the stored axes of the plan's layout.
+ */
 final class AxisLowering {
     private AxisLowering() {
     }

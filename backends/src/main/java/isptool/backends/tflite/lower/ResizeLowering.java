@@ -14,6 +14,7 @@ import org.tensorflow.lite.schema.ResizeNearestNeighborOptionsT;
  * scales must give the output size exactly (sizes always do). linear: half_pixel and
  * pytorch_half_pixel (output > 1) are half_pixel_centers, align_corners is align_corners,
  * asymmetric is neither; nearest: asymmetric with floor only. Everything else is refused.
+ * Upsample (opsets 7-9) is such a Resize with asymmetric coordinates.
  */
 final class ResizeLowering {
     private ResizeLowering() {
