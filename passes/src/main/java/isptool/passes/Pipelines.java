@@ -7,6 +7,7 @@ import isptool.passes.cleanup.UpgradeOpset;
 import isptool.passes.layout.DepthToSpaceCrdToDcr;
 import isptool.passes.layout.FlattenBeforeDense;
 import isptool.passes.layout.PixelShuffleToDepthToSpace;
+import isptool.passes.layout.PixelUnshuffleToSpaceToDepthGather;
 import isptool.passes.reparam.AveragePoolToConv;
 import isptool.passes.reparam.BatchNormToConv;
 import isptool.passes.reparam.BiasPadToZeroPad;
@@ -50,6 +51,7 @@ public final class Pipelines {
     public static Pipeline tflitePrep() {
         return new Pipeline("tflite-prep", List.of(
                 new PixelShuffleToDepthToSpace(),
+                new PixelUnshuffleToSpaceToDepthGather(),
                 new DepthToSpaceCrdToDcr(),
                 new FlattenBeforeDense()));
     }

@@ -47,6 +47,7 @@ public final class LayoutPlan {
     private final Map<Value, Layout> layouts = new HashMap<>();
     private final Set<Node> aliases = new LinkedHashSet<>();
     private final List<Transpose> transposes = new ArrayList<>();
+    private final List<Transpose> reshapes = new ArrayList<>();
     private final Set<Node> relabels = new HashSet<>();
 
     private LayoutPlan() {
@@ -68,9 +69,9 @@ public final class LayoutPlan {
         for (Value out : g.outputs()) {
             Layout have = p.layoutOf(out);
             Layout want = rank(out) == 4 && nhwcIo ? Layout.NHWC : Layout.identity(rank(out));
-            if (have != null && !compatible(have, want, dims(out))) {
-                p.transposes.add(new Transpose(null, out, have, want, "graph output \"" + out.name() + "\" is "
-                        + (nhwcIo ? "NHWC" : "kept in ONNX order (--io-layout nchw)")));
+            if (have != null && !have.equals(want)) {
+                p.add(new Transpose(null, out, have, want, "graph output \"" + out.name() + "\" is "
+                        + (nhwcIo ? "NHWC" : "kept in ONNX order (--io-layout nchw)")), dims(out));
             }
         }
         return p;
@@ -95,6 +96,18 @@ public final class LayoutPlan {
     /** The transposes the target has to emit; empty for graphs that run entirely in NHWC. */
     public List<Transpose> transposes() {
         return transposes;
+    }
+
+    /**
+     * Where a value is read in a layout that keeps its data order but not its stored shape (the
+     * axes that differ have size 1, e.g. NCHW and NHWC of one channel): a RESHAPE in the target.
+     */
+    public List<Transpose> reshapes() {
+        return reshapes;
+    }
+
+    private void add(Transpose t, long[] dims) {
+        (compatible(t.from(), t.to(), dims) ? reshapes : transposes).add(t);
     }
 
     private void plan(Node n) {
@@ -195,13 +208,13 @@ public final class LayoutPlan {
         if (have == null || have.rank() != want.rank()) {
             return;
         }
-        if (!compatible(have, want, dims(v))) {
-            transposes.add(new Transpose(n, v, have, want, reason));
+        if (!have.equals(want)) {
+            add(new Transpose(n, v, have, want, reason), dims(v));
         }
     }
 
     /** Same stored data: the layouts agree on the order of the non-unit axes. */
-    static boolean compatible(Layout a, Layout b, long[] dims) {
+    public static boolean compatible(Layout a, Layout b, long[] dims) {
         if (a.equals(b)) {
             return true;
         }

@@ -134,7 +134,10 @@ class PixelShuffleToDepthToSpaceTest {
         f.assertApplied(PASS, "[\"a\" (Conv), \"b\" (Conv)]");
     }
 
-    /** A Relu reader cannot take a channel order: the 6-D form stays, and the report says why. */
+    /**
+     * A Relu reader cannot take a channel order: this pass reports why, and
+     * PixelUnshuffleToSpaceToDepthGather makes it SpaceToDepth and a Gather of the channels.
+     */
     @Test
     void unshuffleReadByNonConvIsLeftAndReported() {
         SmallGraph s = new SmallGraph(406);
@@ -145,8 +148,9 @@ class PixelShuffleToDepthToSpaceTest {
 
         Folding f = tflitePrep(s);
 
-        assertEquals(1, f.count("Transpose"));
-        assertEquals(0, f.count("SpaceToDepth"));
+        assertEquals(0, f.count("Transpose"));
+        assertEquals(1, f.count("SpaceToDepth"));
+        assertEquals(1, f.count("Gather"));
         f.assertRefused(PASS, "c*r*r + i*r + j", "\"relu\" (Relu) is not a group-1 Conv");
     }
 

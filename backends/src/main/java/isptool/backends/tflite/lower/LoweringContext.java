@@ -11,15 +11,22 @@ import isptool.graph.Node;
 import isptool.graph.Shape;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.TransposeOptionsT;
 
 /**
  * What every lowering shares: the builder, the layout plan, and the TFLite tensor of each IR
  * value, created on first use with its stored (per the plan) shape. Aliased values (Identity, a
- * Transpose that only relabels axes) share their input's tensor.
+ * Transpose that only relabels axes) share their input's tensor. Where the plan records a
+ * transpose (or a reshape: same data order) of a value before a node, that node sees the value (its
+ * tensor and its layout) in the wanted layout: one TRANSPOSE or RESHAPE per value and layout,
+ * emitted before its first reader and reused.
  */
 public final class LoweringContext {
     private final Graph graph;
@@ -28,10 +35,32 @@ public final class LoweringContext {
     private final Map<Value, Integer> tensors = new HashMap<>();
     private final Set<Node> lowered = new HashSet<>();
     private final Set<String> names = new HashSet<>();
+    /** Per reading node, the values it reads in another layout than they are stored in. */
+    private final Map<Node, Map<Value, Layout>> wanted = new HashMap<>();
+    /** Per value, its transposed copies by layout. */
+    private final Map<Value, Map<Layout, Integer>> transposed = new HashMap<>();
+    /** Graph outputs transposed at the end, by the layout they are written in. */
+    private final Map<Value, Layout> boundary = new HashMap<>();
+    private Node current;
 
     LoweringContext(Graph graph, LayoutPlan plan) {
         this.graph = graph;
         this.plan = plan;
+        List<LayoutPlan.Transpose> moves = new ArrayList<>(plan.transposes());
+        moves.addAll(plan.reshapes());
+        for (LayoutPlan.Transpose t : moves) {
+            if (t.node() == null) {
+                boundary.put(t.value(), t.to());
+                names.add(t.value().name()); // the TRANSPOSE at the end writes the output under its own name
+            } else {
+                wanted.computeIfAbsent(t.node(), k -> new HashMap<>()).put(t.value(), t.to());
+            }
+        }
+    }
+
+    /** Starts lowering n: layoutOf and tensor answer for what n reads. */
+    void at(Node n) {
+        current = n;
     }
 
     public Graph graph() {
@@ -42,22 +71,38 @@ public final class LoweringContext {
         return builder;
     }
 
+    /** The layout the node being lowered sees v in: the plan's, or the one a transpose before it gives. */
     public Layout layoutOf(Value v) {
-        return plan.layoutOf(v);
+        Layout w = current == null ? null : wanted.getOrDefault(current, Map.of()).get(v);
+        return w != null ? w : plan.layoutOf(v);
     }
 
     /** The stored shape of v: its static ONNX shape in the plan's axis order. */
     public long[] storedShape(Node n, Value v) {
-        Shape s = v.shape();
-        if (s == null || !s.isStatic()) {
-            throw refuse(n, "\"" + v.name() + "\" has shape " + s + "; TFLite needs static shapes, give them with"
-                    + " --input-shape NAME:D0,D1,...");
-        }
-        return layoutOf(v).stored(s.dims());
+        return layoutOf(v).stored(dims(n, v));
     }
 
-    /** The TFLite tensor of v (a float32 activation, or a constant stored in v's own layout). */
+    /**
+     * The TFLite tensor of v as node n reads it (a float32 activation, or a constant stored in v's
+     * own layout), transposed first if the plan says n needs another layout.
+     */
     public int tensor(Node n, Value v) {
+        Layout w = n == null ? null : wanted.getOrDefault(n, Map.of()).get(v);
+        if (w == null) {
+            return stored(n, v);
+        }
+        Map<Layout, Integer> copies = transposed.computeIfAbsent(v, k -> new HashMap<>());
+        Integer t = copies.get(w);
+        if (t == null) {
+            t = scratch(v.name() + "/" + w, w.stored(dims(n, v)));
+            relayout(n, stored(n, v), plan.layoutOf(v), w, dims(n, v), t);
+            copies.put(w, t);
+        }
+        return t;
+    }
+
+    /** The tensor of v in the layout the plan stores it in. */
+    int stored(Node n, Value v) {
         Integer t = tensors.get(v);
         if (t != null) {
             return t;
@@ -65,11 +110,57 @@ public final class LoweringContext {
         if (v.dtype() != null && v.dtype() != DType.FLOAT) {
             throw refuse(n, "\"" + v.name() + "\" is " + v.dtype() + "; convert writes float32 models only so far");
         }
+        Layout l = plan.layoutOf(v);
+        String name = uniqueName(boundary.containsKey(v) ? v.name() + "/" + l : v.name());
         int index = v.isConstant()
-                ? builder.addConstant(uniqueName(v.name()), StoredTensors.inLayout(v.constant(), layoutOf(v)))
-                : builder.addTensor(uniqueName(v.name()), TfliteType.FLOAT32, storedShape(n, v));
+                ? builder.addConstant(name, StoredTensors.inLayout(v.constant(), l))
+                : builder.addTensor(name, TfliteType.FLOAT32, l.stored(dims(n, v)));
         tensors.put(v, index);
         return index;
+    }
+
+    /**
+     * The tensor of graph output v under its own name: its stored tensor, or a TRANSPOSE of that
+     * into the layout the caller asked for at the boundary.
+     */
+    int output(Node n, Value v) {
+        Layout w = boundary.get(v);
+        int t = stored(n, v);
+        if (w == null) {
+            return t;
+        }
+        int out = builder.addTensor(v.name(), TfliteType.FLOAT32, w.stored(dims(n, v)));
+        relayout(n, t, plan.layoutOf(v), w, dims(n, v), out);
+        return out;
+    }
+
+    /**
+     * A tensor stored in one layout into another: RESHAPE when the data order is the same, else a
+     * TRANSPOSE (stored axis k of to holds ONNX axis to[k]).
+     */
+    private void relayout(Node n, int in, Layout from, Layout to, long[] dims, int out) {
+        String hint = n == null ? "output" : n.name();
+        if (LayoutPlan.compatible(from, to, dims)) {
+            builder.addOperator(BuiltinOperator.RESHAPE, null, new int[] {in, int32(hint + "/shape", false,
+                to.stored(dims))}, new int[] {out});
+            return;
+        }
+        long[] perm = new long[to.rank()];
+        for (int k = 0; k < perm.length; k++) {
+            perm[k] = from.storedAxis(to.perm()[k]);
+        }
+        int p = int32(hint + "/perm", false, perm);
+        builder.addOperator(BuiltinOperator.TRANSPOSE, new TransposeOptionsT(), new int[] {in, p}, new int[] {out});
+    }
+
+    /** The static ONNX dims of v, refused when unknown. */
+    public long[] dims(Node n, Value v) {
+        Shape s = v.shape();
+        if (s == null || !s.isStatic()) {
+            throw refuse(n, "\"" + v.name() + "\" has shape " + s + "; TFLite needs static shapes, give them with"
+                    + " --input-shape NAME:D0,D1,...");
+        }
+        return s.dims();
     }
 
     /** A constant operand broadcast against {@code like}: right-aligned to its rank, in its stored layout. */
@@ -86,16 +177,47 @@ public final class LoweringContext {
         return builder.addConstant(uniqueName(hint), t);
     }
 
+    /** A new int32 constant: a vector, or a scalar when {@code scalar}. */
+    public int int32(String hint, boolean scalar, long... values) {
+        long[] shape = scalar ? new long[0] : new long[] {values.length};
+        return constant(hint, Tensor.ofIntegers(DType.INT32, shape, values));
+    }
+
+    /**
+     * An integer operand given as attribute attr (older opsets) or as constant input i (newer), or
+     * null if the node has neither; refused when computed at run time.
+     */
+    public long[] ints(Node n, String attr, int input) {
+        if (attr != null && n.has(attr)) {
+            return n.getInts(attr, null);
+        }
+        Value v = n.input(input);
+        if (v == null || v.name().isEmpty()) {
+            return null;
+        }
+        if (!v.isConstant()) {
+            throw refuse(n, "input " + input + " (\"" + v.name() + "\") is computed at run time; TFLite needs it"
+                    + " constant here, fold it first");
+        }
+        return v.constant().toLongs();
+    }
+
     /** A new float32 activation tensor for a lowering's intermediate result, in stored (target) order. */
     public int scratch(String hint, long[] storedShape) {
         return builder.addTensor(uniqueName(hint), TfliteType.FLOAT32, storedShape);
     }
 
-    /** v's output is its input's tensor: no operator. */
+    /**
+     * v's output is its input's tensor: no operator. A graph output that is not transposed at the
+     * end keeps its own name through a RESHAPE copy.
+     */
     public void alias(Node n, Value out, Value in) {
-        if (graph.isGraphOutput(out)) {
-            throw refuse(n, "graph output \"" + out.name() + "\" would be the same tensor as \"" + in.name()
-                    + "\", which cannot keep its own name; convert does not copy tensors yet");
+        if (graph.isGraphOutput(out) && !boundary.containsKey(out)) {
+            long[] shape = storedShape(n, out);
+            int s = constant(n.name() + "/shape", Tensor.ofIntegers(DType.INT32, new long[] {shape.length}, shape));
+            builder.addOperator(BuiltinOperator.RESHAPE, null, new int[] {tensor(n, in), s},
+                    new int[] {stored(n, out)});
+            return;
         }
         tensors.put(out, tensor(n, in));
     }

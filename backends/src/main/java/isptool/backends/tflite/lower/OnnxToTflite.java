@@ -5,7 +5,6 @@ import static java.util.Map.entry;
 import isptool.backends.layout.LayoutPlan;
 import isptool.backends.tflite.TfliteBuilder;
 import isptool.graph.Graph;
-import isptool.graph.ModelException;
 import isptool.graph.Node;
 import isptool.graph.Value;
 import java.util.Map;
@@ -45,17 +44,15 @@ public final class OnnxToTflite {
             entry("Pow", PowLowering::lower),
             entry("Sqrt", ElementwiseLowering.unary(BuiltinOperator.SQRT)),
             entry("GlobalAveragePool", AxisLowering::globalAveragePool),
-            entry("ReduceMean", AxisLowering::reduceMean),
             entry("DepthToSpace", AxisLowering::depthToSpace),
             entry("Concat", AxisLowering::concat),
-            // only when the plan stores input and output in ONNX's row-major order (else refused there)
+            // the plan stores input and output in ONNX's row-major order (transposing before if needed)
             entry("Reshape", ShapeLowering::reshape),
             entry("Flatten", ShapeLowering::reshape),
             entry("Squeeze", ShapeLowering::reshape),
             entry("Unsqueeze", ShapeLowering::reshape),
             entry("Identity", (n, cx) -> cx.alias(n, n.output(0), n.input(0))),
-            // only the Transposes the plan turned into relabellings reach here (others are refused before)
-            entry("Transpose", (n, cx) -> cx.alias(n, n.output(0), n.input(0))));
+            entry("Transpose", ShapeLowering::transpose));
     }
 
     @SafeVarargs
@@ -79,20 +76,16 @@ public final class OnnxToTflite {
         return new TreeSet<>(TABLE.keySet());
     }
 
-    /** Lowers g with the NHWC plan; graph inputs and outputs keep their names and order. */
+    /**
+     * Lowers g in the plan's layouts, with a TRANSPOSE for each transpose the plan records (once per
+     * value and layout); graph inputs and outputs keep their names and order.
+     */
     public static TfliteBuilder lower(Graph g, LayoutPlan plan) {
-        if (!plan.transposes().isEmpty()) {
-            LayoutPlan.Transpose t = plan.transposes().get(0);
-            throw new ModelException(g.source() + ": " + (t.node() == null ? "" : ModelException.where(t.node()) + ": ")
-                    + "\"" + t.value().name() + "\" would need a TRANSPOSE from " + t.from() + " to " + t.to() + " ("
-                    + t.reason() + ")" + (plan.transposes().size() > 1 ? " and " + (plan.transposes().size() - 1)
-                    + " more" : "") + "; convert does not emit layout transposes yet (nor --io-layout nchw)");
-        }
         LoweringContext cx = new LoweringContext(g, plan);
         Node first = g.nodes().isEmpty() ? null : g.nodes().get(0);
         int[] inputs = new int[g.inputs().size()];
         for (int i = 0; i < inputs.length; i++) {
-            inputs[i] = cx.tensor(first, g.inputs().get(i));
+            inputs[i] = cx.stored(first, g.inputs().get(i));
         }
         for (Node n : g.nodes()) {
             if (cx.isFused(n)) {
@@ -101,26 +94,24 @@ public final class OnnxToTflite {
             if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
                 throw cx.refuse(n, "custom domain \"" + n.domain() + "\" has no TFLite lowering");
             }
-            if (n.is("Transpose") && !plan.aliases().contains(n)) {
-                throw cx.refuse(n, "this Transpose moves data in the target; convert does not emit TRANSPOSE yet");
-            }
             Lowering l = TABLE.get(n.opType());
             if (l == null) {
                 throw cx.refuse(n, n.opType() + " has no TFLite lowering yet (convert supports "
                         + String.join(", ", supportedOps()) + ")");
             }
             int firstOperator = cx.builder().operatorCount();
+            cx.at(n);
             l.lower(n, cx);
             String tooLarge = cx.builder().kernelLimitProblem(firstOperator);
             if (tooLarge != null) {
                 throw cx.refuse(n, "would become " + tooLarge + ", which TFLite cannot run");
             }
         }
+        cx.at(null);
         int[] outputs = new int[g.outputs().size()];
         for (int i = 0; i < outputs.length; i++) {
             Value out = g.outputs().get(i);
-            Node p = out.producer() != null ? out.producer() : first;
-            outputs[i] = cx.tensor(p, out);
+            outputs[i] = cx.output(out.producer() != null ? out.producer() : first, out);
         }
         TfliteBuilder b = cx.builder();
         b.inputs(inputs).outputs(outputs);

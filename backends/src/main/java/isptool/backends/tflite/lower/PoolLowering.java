@@ -9,14 +9,15 @@ import org.tensorflow.lite.schema.ActivationFunctionType;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.Padding;
 import org.tensorflow.lite.schema.Pool2DOptionsT;
-import org.tensorflow.lite.schema.ReducerOptionsT;
+import org.tensorflow.lite.schema.StridedSliceOptionsT;
 
 /**
  * 2-D MaxPool / AveragePool to MAX_POOL_2D / AVERAGE_POOL_2D on NHWC, GlobalMaxPool to REDUCE_MAX
  * over the stored H and W. TF's SAME pooling ignores the padded cells (max of the real ones, mean
  * over the real ones), so ONNX pads equal to SAME map to SAME for MaxPool and for AveragePool with
  * count_include_pad=0; other pads get an explicit PAD (zeros, counted: AveragePool with
- * count_include_pad=1) or PADV2 with -FLT_MAX (MaxPool) before a VALID pool.
+ * count_include_pad=1) or PADV2 with -FLT_MAX (MaxPool) before a VALID pool. MaxPool's dilations
+ * and partial ceil_mode windows are padded and sliced to an undilated pool (see paddedMaxPool).
  */
 final class PoolLowering {
     private PoolLowering() {
@@ -46,21 +47,27 @@ final class PoolLowering {
         if (k == null || k.length != 2) {
             throw cx.refuse(n, "kernel_shape must have 2 entries");
         }
-        if (d[0] != 1 || d[1] != 1) {
-            throw cx.refuse(n, "dilations " + d[0] + "x" + d[1] + " are not supported; TFLite pools are not dilated");
-        }
         long[] in = {xs[1], xs[2]};
+        long[] ek = {(k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1};
         ConvLowering.PaddingChoice pad = ConvLowering.padding(in, k, s, d, n.getString("auto_pad", "NOTSET"),
                 n.getInts("pads", new long[4]));
-        long[] pads = pad.needsPadOp() ? pad.pads() : pad.padding() == Padding.SAME ? samePads(in, k, s) : new long[4];
-        if (n.getInt("ceil_mode", 0) != 0) {
-            for (int a = 0; a < 2; a++) {
-                long span = in[a] + pads[a] + pads[a + 2] - k[a];
-                if (span % s[a] != 0) {
-                    throw cx.refuse(n, "ceil_mode=1 changes the output size here (a partial last window on axis "
-                            + (a + 2) + "); TFLite pools floor");
-                }
-            }
+        long[] pads = pad.needsPadOp() ? pad.pads() : pad.padding() == Padding.SAME ? samePads(in, ek, s) : new long[4];
+        long[] out = cx.storedShape(n, n.output(0));
+        boolean ceilChanges = false;
+        for (int a = 0; a < 2; a++) {
+            ceilChanges |= (out[a + 1] - 1) * s[a] + ek[a] > in[a] + pads[a] + pads[a + 2];
+        }
+        if (max && (ceilChanges || d[0] != 1 || d[1] != 1)) {
+            paddedMaxPool(n, cx, xs, out, k, s, d, pads);
+            return;
+        }
+        if (d[0] != 1 || d[1] != 1) {
+            throw cx.refuse(n, "dilations " + d[0] + "x" + d[1] + " are not supported for AveragePool; TFLite pools"
+                    + " are not dilated");
+        }
+        if (ceilChanges) {
+            throw cx.refuse(n, "ceil_mode=1 changes the output size here (a partial last window); TFLite's"
+                    + " AVERAGE_POOL_2D floors and its divisor would differ");
         }
         boolean countPad = n.getInt("count_include_pad", 0) != 0;
         int input = cx.tensor(n, x);
@@ -77,6 +84,50 @@ final class PoolLowering {
             input = padOp(n, cx, input, xs, pads, -Float.MAX_VALUE);
             padding = Padding.VALID;
         }
+        Pool2DOptionsT o = new Pool2DOptionsT();
+        o.setPadding(padding);
+        o.setStrideH((int) s[0]);
+        o.setStrideW((int) s[1]);
+        o.setFilterHeight((int) k[0]);
+        o.setFilterWidth((int) k[1]);
+        o.setFusedActivationFunction(ActivationFunctionType.NONE);
+        cx.builder().addOperator(max ? BuiltinOperator.MAX_POOL_2D : BuiltinOperator.AVERAGE_POOL_2D, o,
+                new int[] {input}, new int[] {cx.tensor(n, n.output(0))});
+    }
+
+    /**
+     * MaxPool with dilations, or whose ceil_mode adds a partial last window: PADV2 with -FLT_MAX to
+     * exactly the rows the windows reach ((out - 1) * s + (k - 1) * d + 1), then, for a dilation d
+     * that divides the stride, a STRIDED_SLICE of every d-th row (the only rows the windows read)
+     * and an undilated VALID MAX_POOL_2D of stride s / d.
+     */
+    private static void paddedMaxPool(Node n, LoweringContext cx, long[] xs, long[] out, long[] k, long[] s, long[] d,
+            long[] pads) {
+        long[] end = new long[4];
+        long[] padded = pads.clone();
+        for (int a = 0; a < 2; a++) {
+            if (s[a] % d[a] != 0) {
+                throw cx.refuse(n, "dilation " + d[a] + " with stride " + s[a] + " on axis " + (a + 2) + " is not"
+                        + " supported (only dilations that divide the stride); TFLite pools are not dilated");
+            }
+            end[a + 1] = (out[a + 1] - 1) * s[a] + (k[a] - 1) * d[a] + 1;
+            padded[a + 2] = Math.max(pads[a + 2], end[a + 1] - xs[a + 1] - pads[a]);
+        }
+        int input = padOp(n, cx, cx.tensor(n, n.input(0)), xs, padded, -Float.MAX_VALUE);
+        long[] cut = {xs[0], (end[1] + d[0] - 1) / d[0], (end[2] + d[1] - 1) / d[1], xs[3]};
+        long[] full = {xs[0], xs[1] + padded[0] + padded[2], xs[2] + padded[1] + padded[3], xs[3]};
+        if (!java.util.Arrays.equals(cut, full)) {
+            int sliced = cx.scratch(n.name() + "/rows", cut);
+            cx.builder().addOperator(BuiltinOperator.STRIDED_SLICE, new StridedSliceOptionsT(), new int[] {input,
+                cx.int32(n.name() + "/begin", false, 0, 0, 0, 0),
+                cx.int32(n.name() + "/end", false, xs[0], end[1], end[2], xs[3]),
+                cx.int32(n.name() + "/strides", false, 1, d[0], d[1], 1)}, new int[] {sliced});
+            input = sliced;
+        }
+        emit(n, cx, true, input, Padding.VALID, k, new long[] {s[0] / d[0], s[1] / d[1]});
+    }
+
+    private static void emit(Node n, LoweringContext cx, boolean max, int input, byte padding, long[] k, long[] s) {
         Pool2DOptionsT o = new Pool2DOptionsT();
         o.setPadding(padding);
         o.setStrideH((int) s[0]);
@@ -115,17 +166,6 @@ final class PoolLowering {
     }
 
     static void globalMaxPool(Node n, LoweringContext cx) {
-        Value x = n.input(0);
-        int rank = x.shape().rank();
-        long[] axes = new long[rank - 2];
-        for (int i = 2; i < rank; i++) {
-            axes[i - 2] = cx.layoutOf(x).storedAxis(i);
-        }
-        java.util.Arrays.sort(axes);
-        int at = cx.constant(n.name() + "/axes", Tensor.ofIntegers(DType.INT32, new long[] {axes.length}, axes));
-        ReducerOptionsT o = new ReducerOptionsT();
-        o.setKeepDims(true);
-        cx.builder().addOperator(BuiltinOperator.REDUCE_MAX, o, new int[] {cx.tensor(n, x), at},
-                new int[] {cx.tensor(n, n.output(0))});
+        AxisLowering.reduce(n, cx, BuiltinOperator.REDUCE_MAX, AxisLowering.spatialAxes(n.input(0)), true);
     }
 }

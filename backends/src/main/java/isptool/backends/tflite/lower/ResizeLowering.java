@@ -14,6 +14,7 @@ import org.tensorflow.lite.schema.ResizeNearestNeighborOptionsT;
  * scales must give the output size exactly (sizes always do). linear: half_pixel and
  * pytorch_half_pixel (output > 1) are half_pixel_centers, align_corners is align_corners,
  * asymmetric is neither; nearest: asymmetric with floor only. Everything else is refused.
+ * Upsample (opsets 7-9) is such a Resize with asymmetric coordinates.
  */
 final class ResizeLowering {
     private ResizeLowering() {
@@ -43,16 +44,49 @@ final class ResizeLowering {
             if (!scales.isConstant()) {
                 throw cx.refuse(n, "scales computed at run time are not supported; give sizes or constant scales");
             }
-            float[] sc = scales.constant().toFloats();
-            for (int a = 0; sc.length == 4 && a < 2; a++) {
-                if ((double) xs[a + 2] * sc[a + 2] != ys[a + 2]) {
-                    throw cx.refuse(n, "scale " + sc[a + 2] + " on axis " + (a + 2) + " is not " + ys[a + 2] + "/"
-                            + xs[a + 2] + "; TFLite maps coordinates with the size ratio");
-                }
+            checkScales(n, cx, scales.constant().toFloats(), xs, ys);
+        }
+        emit(n, cx, n.getString("mode", "nearest"), n.getString("coordinate_transformation_mode", "half_pixel"),
+                n.getString("nearest_mode", "round_prefer_floor"), ys);
+    }
+
+    /**
+     * Upsample (opsets 7-9; scales as attribute, then input 1): Resize with asymmetric coordinates,
+     * floor for nearest.
+     */
+    static void upsample(Node n, LoweringContext cx) {
+        Value x = n.input(0);
+        Value y = n.output(0);
+        long[] xs = cx.dims(n, x);
+        long[] ys = cx.dims(n, y);
+        if (xs.length != 4 || xs[0] != ys[0] || xs[1] != ys[1]) {
+            throw cx.refuse(n, "only 2-D upsampling of H and W is lowered, input " + x.shape() + " output " + y.shape());
+        }
+        float[] sc = n.getFloats("scales", null);
+        if (sc == null) {
+            if (n.input(1) == null || !n.input(1).isConstant()) {
+                throw cx.refuse(n, "scales computed at run time are not supported");
+            }
+            sc = n.input(1).constant().toFloats();
+        }
+        checkScales(n, cx, sc, xs, ys);
+        String mode = n.getString("mode", "nearest");
+        emit(n, cx, mode.equals("bilinear") ? "linear" : mode, "asymmetric", "floor", ys);
+    }
+
+    private static void checkScales(Node n, LoweringContext cx, float[] sc, long[] xs, long[] ys) {
+        for (int a = 0; sc.length == 4 && a < 2; a++) {
+            if ((double) xs[a + 2] * sc[a + 2] != ys[a + 2]) {
+                throw cx.refuse(n, "scale " + sc[a + 2] + " on axis " + (a + 2) + " is not " + ys[a + 2] + "/"
+                        + xs[a + 2] + "; TFLite maps coordinates with the size ratio");
             }
         }
-        String mode = n.getString("mode", "nearest");
-        String ctm = n.getString("coordinate_transformation_mode", "half_pixel");
+    }
+
+    /** RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR to the output's H and W with ONNX's coordinate modes. */
+    private static void emit(Node n, LoweringContext cx, String mode, String ctm, String nearest, long[] ys) {
+        Value x = n.input(0);
+        Value y = n.output(0);
         int in = cx.tensor(n, x);
         int out = cx.tensor(n, y);
         int size = cx.constant(n.name() + "/size", Tensor.ofIntegers(DType.INT32, new long[] {2},
@@ -75,7 +109,6 @@ final class ResizeLowering {
             }
             cx.builder().addOperator(BuiltinOperator.RESIZE_BILINEAR, o, new int[] {in, size}, new int[] {out});
         } else if (mode.equals("nearest")) {
-            String nearest = n.getString("nearest_mode", "round_prefer_floor");
             if (!ctm.equals("asymmetric") || !nearest.equals("floor")) {
                 throw cx.refuse(n, "nearest with " + ctm + " and nearest_mode " + nearest
                         + " is not supported (only asymmetric with floor, which is TFLite's RESIZE_NEAREST_NEIGHBOR)");

@@ -6,12 +6,15 @@ import isptool.graph.Node;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
 import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.TransposeOptionsT;
 
 /**
  * Reshape, Flatten, Squeeze and Unsqueeze become a RESHAPE to the output's stored shape, which is
  * exact only when neither side's stored order moves data: the plan keeps such nodes when their
  * input and output are stored in ONNX's row-major order for the non-unit axes (identity layouts, or
- * relabellings such as NHWC [N,C,1,1] -> [N,C]); otherwise it would need a transpose and is refused.
+ * relabellings such as NHWC [N,C,1,1] -> [N,C]), and transposes the input to ONNX order before
+ * them otherwise. A model Transpose is a relabelling when the stored data does not move, else a
+ * TRANSPOSE between the stored layouts.
  */
 final class ShapeLowering {
     private ShapeLowering() {
@@ -30,11 +33,43 @@ final class ShapeLowering {
         Layout ly = cx.layoutOf(y);
         if (!lx.isRowMajorFor(xs) || !ly.isRowMajorFor(ys)) {
             throw cx.refuse(n, "\"" + x.name() + "\" stored " + lx + " -> \"" + y.name() + "\" stored " + ly
-                    + " would move data (needs a TRANSPOSE); convert does not emit TRANSPOSE yet");
+                    + " would move data and the layout plan has no TRANSPOSE for it");
         }
         long[] stored = cx.storedShape(n, y);
         int shape = cx.constant(n.name() + "/shape", Tensor.ofIntegers(DType.INT32, new long[] {stored.length}, stored));
         cx.builder().addOperator(BuiltinOperator.RESHAPE, null, new int[] {cx.tensor(n, x), shape},
+                new int[] {cx.tensor(n, y)});
+    }
+
+    /** Transpose: stored output axis k holds ONNX output axis ly[k], which is input axis perm[ly[k]]. */
+    static void transpose(Node n, LoweringContext cx) {
+        Value x = n.input(0);
+        Value y = n.output(0);
+        Layout lx = cx.layoutOf(x);
+        Layout ly = cx.layoutOf(y);
+        long[] perm = n.getInts("perm", null);
+        int[] stored = new int[ly.rank()];
+        boolean moves = false;
+        long[] ys = cx.storedShape(n, y);
+        int last = -1;
+        for (int k = 0; k < stored.length; k++) {
+            int a = ly.perm()[k];
+            stored[k] = lx.storedAxis(perm == null ? stored.length - 1 - a : perm[a]);
+            if (ys[k] != 1) {
+                moves |= stored[k] < last;
+                last = stored[k];
+            }
+        }
+        if (!moves) {
+            cx.alias(n, y, x);
+            return;
+        }
+        long[] p = new long[stored.length];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = stored[k];
+        }
+        int pt = cx.constant(n.name() + "/perm", Tensor.ofIntegers(DType.INT32, new long[] {p.length}, p));
+        cx.builder().addOperator(BuiltinOperator.TRANSPOSE, new TransposeOptionsT(), new int[] {cx.tensor(n, x), pt},
                 new int[] {cx.tensor(n, y)});
     }
 }

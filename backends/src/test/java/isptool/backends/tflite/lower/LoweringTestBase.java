@@ -125,4 +125,23 @@ abstract class LoweringTestBase {
         g.addOutput(out);
         return assertThrows(ModelException.class, () -> OnnxToTflite.lower(g, LayoutPlan.of(g, true)));
     }
+
+    /**
+     * Like {@link #lowerAndCompare(Value)} with NCHW at the boundary (LayoutPlan.of(g, false)): the
+     * model is fed and read in ONNX's axis order, with XNNPACK; returns the op histogram.
+     */
+    protected Map<String, Integer> lowerAndCompareOnnxOrder(Value out, double relTolerance) throws IOException {
+        g.rename(out, "y");
+        g.addOutput(out);
+        ShapeInference.run(g);
+        Path file = tmp.resolve("onnx_order.tflite");
+        OnnxToTflite.lower(g, LayoutPlan.of(g, false)).write(file);
+        Map<String, Tensor> feed = Inputs.random(g, 11);
+        try (TfliteRunner r = TfliteRunner.open(file, TfliteRunner.Options.DEFAULT)) {
+            for (Comparison c : Comparison.compare(OrtRunner.runOnce(g, feed, OrtRunner.Options.REFERENCE), r.run(feed))) {
+                assertTrue(c.withinRelative(relTolerance), c.toString());
+            }
+        }
+        return TfliteModel.open(file).opHistogram();
+    }
 }
