@@ -5,7 +5,7 @@ import isptool.graph.Value;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.MulOptionsT;
 
-/** Pow with a constant exponent: 2 is MUL(x, x), 0.5 is SQRT, anything else POW. */
+/** Pow: a constant exponent 2 is MUL(x, x), 0.5 is SQRT; anything else (a computed exponent too) POW. */
 final class PowLowering {
     private PowLowering() {
     }
@@ -14,7 +14,9 @@ final class PowLowering {
         Value x = n.input(0);
         Value e = n.input(1);
         if (!e.isConstant()) {
-            throw cx.refuse(n, "an exponent computed at run time is not supported");
+            cx.builder().addOperator(BuiltinOperator.POW, null, new int[] {ElementwiseLowering.operand(n, cx, x),
+                ElementwiseLowering.operand(n, cx, e)}, new int[] {cx.tensor(n, n.output(0))});
+            return;
         }
         int in = cx.tensor(n, x);
         int out = cx.tensor(n, n.output(0));

@@ -147,6 +147,15 @@ class MoreLoweringsTest extends LoweringTestBase {
         assertEquals(Map.of("CONV_2D", 1, "MUL", 1, "SQRT", 2, "POW", 1), ops);
     }
 
+    /** A computed exponent (a positive base from Sigmoid, an exponent from a conv) is POW of two tensors. */
+    @Test
+    void powWithAComputedExponent() throws IOException {
+        Value x = input(1, 3, 4, 5);
+        Value base = infer(node("Sigmoid", "base", x));
+        Value p = infer(node("Pow", "p", base, conv("e", x, 3, 3)));
+        assertEquals(Map.of("CONV_2D", 1, "LOGISTIC", 1, "POW", 1), lowerAndCompare(p));
+    }
+
     private Value resize(String name, Value x, String mode, String ctm, float[] scales, long[] sizes) {
         Value sc = scales == null ? null : g.addConstant(name + ".scales", Tensor.ofFloats(new long[] {4}, scales));
         Value sz = sizes == null ? null : g.addConstant(name + ".sizes", Tensor.ofLongs(new long[] {4}, sizes));
