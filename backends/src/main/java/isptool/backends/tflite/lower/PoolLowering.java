@@ -7,6 +7,7 @@ import isptool.graph.Tensor;
 import isptool.graph.Value;
 import org.tensorflow.lite.schema.ActivationFunctionType;
 import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.MulOptionsT;
 import org.tensorflow.lite.schema.Padding;
 import org.tensorflow.lite.schema.Pool2DOptionsT;
 import org.tensorflow.lite.schema.StridedSliceOptionsT;
@@ -65,34 +66,22 @@ final class PoolLowering {
             throw cx.refuse(n, "dilations " + d[0] + "x" + d[1] + " are not supported for AveragePool; TFLite pools"
                     + " are not dilated");
         }
-        if (ceilChanges) {
-            throw cx.refuse(n, "ceil_mode=1 changes the output size here (a partial last window); TFLite's"
-                    + " AVERAGE_POOL_2D floors and its divisor would differ");
-        }
         boolean countPad = n.getInt("count_include_pad", 0) != 0;
         int input = cx.tensor(n, x);
         byte padding = pad.padding();
         boolean anyPad = pads[0] + pads[1] + pads[2] + pads[3] != 0;
+        if (!max && (ceilChanges || anyPad && !countPad && pad.needsPadOp())) {
+            paddedAveragePool(n, cx, xs, out, k, s, pads, countPad);
+            return;
+        }
         if (!max && anyPad && (countPad || pad.needsPadOp())) {
-            if (!countPad) {
-                throw cx.refuse(n, "pads " + java.util.Arrays.toString(pads) + " with count_include_pad=0 are not"
-                        + " TF's SAME pads for this input; TFLite's AVERAGE_POOL_2D averages over real cells only with SAME");
-            }
             input = padOp(n, cx, input, xs, pads, null);
             padding = Padding.VALID;
         } else if (max && pad.needsPadOp()) {
             input = padOp(n, cx, input, xs, pads, -Float.MAX_VALUE);
             padding = Padding.VALID;
         }
-        Pool2DOptionsT o = new Pool2DOptionsT();
-        o.setPadding(padding);
-        o.setStrideH((int) s[0]);
-        o.setStrideW((int) s[1]);
-        o.setFilterHeight((int) k[0]);
-        o.setFilterWidth((int) k[1]);
-        o.setFusedActivationFunction(ActivationFunctionType.NONE);
-        cx.builder().addOperator(max ? BuiltinOperator.MAX_POOL_2D : BuiltinOperator.AVERAGE_POOL_2D, o,
-                new int[] {input}, new int[] {cx.tensor(n, n.output(0))});
+        emit(n, cx, max, input, padding, k, s);
     }
 
     /**
@@ -127,7 +116,55 @@ final class PoolLowering {
         emit(n, cx, true, input, Padding.VALID, k, new long[] {s[0] / d[0], s[1] / d[1]});
     }
 
+    /**
+     * AveragePool whose divisor TFLite cannot give directly: pads that are not TF's SAME with
+     * count_include_pad=0, or a ceil_mode partial last window. Zero-PAD to every cell the windows
+     * reach, VALID AVERAGE_POOL_2D (which divides by kh*kw), then MUL by a constant [1, OH, OW, 1]
+     * map of kh*kw / (the divisor ONNX uses at that output): the real cells of the window, or with
+     * count_include_pad=1 the cells inside the padded input. A counted window reaching past the
+     * padding is refused: onnxruntime versions disagree on its divisor.
+     */
+    private static void paddedAveragePool(Node n, LoweringContext cx, long[] xs, long[] out, long[] k, long[] s,
+            long[] pads, boolean countPad) {
+        long[] padded = pads.clone();
+        for (int a = 0; a < 2; a++) {
+            long end = (out[a + 1] - 1) * s[a] + k[a];
+            padded[a + 2] = Math.max(pads[a + 2], end - xs[a + 1] - pads[a]);
+            if (countPad && padded[a + 2] > pads[a + 2]) {
+                throw cx.refuse(n, "ceil_mode=1 with count_include_pad=1 has a last window past the padding on axis "
+                        + (a + 2) + "; onnxruntime 1.22 divides it by the whole kernel, PyTorch and newer onnxruntime"
+                        + " by the cells inside the padding, so there is no one answer to match");
+            }
+        }
+        int input = padOp(n, cx, cx.tensor(n, n.input(0)), xs, padded, null);
+        int pooled = cx.scratch(n.name() + "/window_mean", out);
+        emit(n, cx, false, input, Padding.VALID, k, s, pooled);
+        double[] ratio = new double[(int) (out[1] * out[2])];
+        for (int i = 0; i < out[1]; i++) {
+            for (int j = 0; j < out[2]; j++) {
+                ratio[(int) (i * out[2] + j)] = k[0] * k[1]
+                        / (double) (divisor(i, s[0], k[0], pads[0], pads[2], xs[1], countPad)
+                        * divisor(j, s[1], k[1], pads[1], pads[3], xs[2], countPad));
+            }
+        }
+        int r = cx.constant(n.name() + "/divisor_ratio", Tensor.of(DType.FLOAT, new long[] {1, out[1], out[2], 1}, ratio));
+        cx.builder().addOperator(BuiltinOperator.MUL, new MulOptionsT(), new int[] {pooled, r},
+                new int[] {cx.tensor(n, n.output(0))});
+    }
+
+    /** How many cells ONNX divides by along one axis for output o (window start o*s - begin). */
+    private static long divisor(long o, long s, long k, long begin, long end, long in, boolean countPad) {
+        long start = o * s - begin;
+        long stop = Math.min(start + k, countPad ? in + end : in);
+        return stop - (countPad ? start : Math.max(start, 0));
+    }
+
     private static void emit(Node n, LoweringContext cx, boolean max, int input, byte padding, long[] k, long[] s) {
+        emit(n, cx, max, input, padding, k, s, cx.tensor(n, n.output(0)));
+    }
+
+    private static void emit(Node n, LoweringContext cx, boolean max, int input, byte padding, long[] k, long[] s,
+            int output) {
         Pool2DOptionsT o = new Pool2DOptionsT();
         o.setPadding(padding);
         o.setStrideH((int) s[0]);
@@ -136,7 +173,7 @@ final class PoolLowering {
         o.setFilterWidth((int) k[1]);
         o.setFusedActivationFunction(ActivationFunctionType.NONE);
         cx.builder().addOperator(max ? BuiltinOperator.MAX_POOL_2D : BuiltinOperator.AVERAGE_POOL_2D, o,
-                new int[] {input}, new int[] {cx.tensor(n, n.output(0))});
+                new int[] {input}, new int[] {output});
     }
 
     private static long[] samePads(long[] in, long[] k, long[] s) {

@@ -36,6 +36,42 @@ class MoreLoweringsTest extends LoweringTestBase {
         assertEquals(Map.of("CONV_2D", 1, "MAX_POOL_2D", 3, "PADV2", 1), ops);
     }
 
+    /**
+     * Divisors TFLite's pool cannot give: GoogLeNet's pads [0,0,1,1] without counting them,
+     * ShuffleNet's [1,1,1,1] stride 2 on an even map, and ceil_mode partial windows, counted or not.
+     */
+    @Test
+    void averagePoolsWithPerOutputDivisors() throws IOException {
+        Value x = input(1, 4, 7, 8);
+        Value a = pool("AveragePool", "googlenet", conv("c", x, 4, 3), 3, 2, 0, 0, 1, 1);
+        Node b = node("AveragePool", "ceil", a);
+        b.set("kernel_shape", new long[] {2, 2}).set("strides", new long[] {2, 2}).set("pads", new long[] {0, 0, 0, 0})
+                .set("ceil_mode", 1);
+        Node c = node("AveragePool", "ceil_counted", infer(b));
+        c.set("kernel_shape", new long[] {2, 2}).set("strides", new long[] {2, 2}).set("pads", new long[] {1, 1, 1, 1})
+                .set("ceil_mode", 1).set("count_include_pad", 1);
+        Map<String, Integer> ops = lowerAndCompare(infer(c));
+        assertEquals(Map.of("CONV_2D", 1, "PAD", 3, "AVERAGE_POOL_2D", 3, "MUL", 2), ops);
+    }
+
+    /** A counted ceil window past the padding: onnxruntime 1.22 and PyTorch disagree, so it is refused. */
+    @Test
+    void countedCeilWindowPastThePaddingIsRefused() {
+        Value x = input(1, 1, 2, 2);
+        Node c = node("AveragePool", "ceil_counted", x);
+        c.set("kernel_shape", new long[] {3, 3}).set("strides", new long[] {2, 2}).set("pads", new long[] {1, 1, 1, 1})
+                .set("ceil_mode", 1).set("count_include_pad", 1);
+        String m = refusal(infer(c)).getMessage();
+        assertTrue(m.contains("\"ceil_counted\" (AveragePool)") && m.contains("no one answer"), m);
+    }
+
+    @Test
+    void shufflenetPoolHasNoSamePads() throws IOException {
+        Value x = input(1, 3, 8, 8);
+        Map<String, Integer> ops = lowerAndCompare(pool("AveragePool", "pool", x, 3, 2, 1, 1, 1, 1));
+        assertEquals(Map.of("PAD", 1, "AVERAGE_POOL_2D", 1, "MUL", 1), ops);
+    }
+
     @Test
     void averagePoolsWithAndWithoutCountedPads() throws IOException {
         Value x = input(1, 4, 8, 8);
@@ -57,18 +93,12 @@ class MoreLoweringsTest extends LoweringTestBase {
     }
 
     @Test
-    void refusesPoolsTfliteCannotMatch() {
+    void refusesDilatedAveragePools() {
         Value x = input(1, 4, 8, 8);
-        // count_include_pad=0 with pads that are not SAME's for this size (SAME would be 0,0,1,1)
-        ModelException e = refusal(pool("AveragePool", "avg", x, 3, 2, 1, 1, 1, 1));
-        assertTrue(e.getMessage().contains("node \"avg\" (AveragePool): pads [1, 1, 1, 1] with count_include_pad=0"),
-                e.getMessage());
-
-        Value x2 = input(1, 4, 9, 9);
-        Node ceil = node("AveragePool", "ceil", x2);
-        ceil.set("kernel_shape", new long[] {2, 2}).set("strides", new long[] {2, 2}).set("ceil_mode", 1L);
-        e = refusal(infer(ceil));
-        assertTrue(e.getMessage().contains("node \"ceil\" (AveragePool): ceil_mode=1 changes the output size"),
+        Node avg = node("AveragePool", "avg", x);
+        avg.set("kernel_shape", new long[] {2, 2}).set("dilations", new long[] {2, 2});
+        ModelException e = refusal(infer(avg));
+        assertTrue(e.getMessage().contains("node \"avg\" (AveragePool): dilations 2x2 are not supported"),
                 e.getMessage());
     }
 
