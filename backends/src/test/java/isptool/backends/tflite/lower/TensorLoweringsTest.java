@@ -173,6 +173,15 @@ class TensorLoweringsTest extends LoweringTestBase {
     }
 
     @Test
+    void opset7UpsampleTakesScalesAsAttribute() throws IOException {
+        Value x = input(1, 3, 4, 5);
+        g.opsets().put("", 7L);
+        Node up = node("Upsample", "up", conv("c", x, 4, 3));
+        up.set("scales", isptool.graph.Attr.of(new float[] {1, 1, 3, 2}));
+        assertEquals(1, lowerAndCompare(infer(up)).get("RESIZE_NEAREST_NEIGHBOR"));
+    }
+
+    @Test
     void refusesComputedIndices() {
         Value x = input(1, 3, 4, 5);
         Value idx = g.valueNamed("idx");
