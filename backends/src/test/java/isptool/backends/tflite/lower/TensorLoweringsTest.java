@@ -181,6 +181,18 @@ class TensorLoweringsTest extends LoweringTestBase {
         assertEquals(1, lowerAndCompare(infer(up)).get("RESIZE_NEAREST_NEIGHBOR"));
     }
 
+    /** A residual Add before pixel_shuffle keeps tflite-prep from reordering a conv: GATHER into DCR order. */
+    @Test
+    void crdDepthToSpaceAfterAResidualAddGathersItsChannels() throws IOException {
+        Value x = input(1, 3, 4, 5);
+        Value skip = conv("skip", x, 12, 1);
+        Value sum = infer(node("Add", "residual", conv("body", skip, 12, 3), skip));
+        Node d2s = node("DepthToSpace", "shuffle", sum);
+        d2s.set("blocksize", 2L).set("mode", "CRD");
+        Map<String, Integer> ops = lowerAndCompare(infer(d2s));
+        assertEquals(Map.of("CONV_2D", 2, "ADD", 1, "GATHER", 1, "DEPTH_TO_SPACE", 1), ops);
+    }
+
     @Test
     void refusesComputedIndices() {
         Value x = input(1, 3, 4, 5);
