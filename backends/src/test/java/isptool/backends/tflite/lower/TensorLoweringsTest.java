@@ -131,6 +131,29 @@ class TensorLoweringsTest extends LoweringTestBase {
     }
 
     @Test
+    void opset18ReductionsTakeAxesInputsAndNoopWithEmptyAxes() throws IOException {
+        Value x = input(1, 3, 5, 6);
+        g.opsets().put("", 18L);
+        Value c = conv("c", x, 4, 3);
+        Value max = infer(node("ReduceMax", "max", c, ints("ma", 1)));
+        Node noop = node("ReduceMin", "noop", c, ints("none"));
+        noop.set("noop_with_empty_axes", 1L);
+        Node all = node("ReduceMean", "all", infer(noop));
+        Map<String, Integer> ops = lowerAndCompare(infer(node("Add", "a", max, infer(all))));
+        assertEquals(Map.of("CONV_2D", 1, "REDUCE_MAX", 1, "MEAN", 1, "ADD", 1), ops); // the no-op is an alias
+    }
+
+    @Test
+    void opset11SplitTakesSizesAsAttribute() throws IOException {
+        Value x = input(1, 3, 4, 5);
+        g.opsets().put("", 11L);
+        Node n = g.addNode("Split", "parts", List.of(conv("c", x, 5, 3)), List.of(g.newValue("p0"), g.newValue("p1")));
+        n.set("axis", 1L).set("split", new long[] {3, 2});
+        infer(n);
+        assertEquals(1, lowerAndCompare(concat("cat", 1, n.output(1), n.output(0))).get("SPLIT_V"));
+    }
+
+    @Test
     void reductionToFewerAxesOverSpaceIsTransposedToOnnxOrderAtTheOutput() throws IOException {
         Value x = conv("c", input(1, 3, 5, 6), 4, 3);
         Node sum = node("ReduceSum", "sum", x, ints("sa", 2));
