@@ -161,15 +161,36 @@ final class AxisLowering {
         return r;
     }
 
+    /**
+     * DepthToSpace to DEPTH_TO_SPACE, which reads DCR order ((i*b + j)*C + c). A CRD one (c*b*b +
+     * i*b + j) the tflite-prep passes could not fold into a conv first GATHERs its channels into
+     * DCR order: new[(i*b + j)*C + c] = old[c*b*b + i*b + j].
+     */
     static void depthToSpace(Node n, LoweringContext cx) {
-        String mode = n.getString("mode", "DCR");
-        if (!mode.equals("DCR")) {
-            throw cx.refuse(n, "mode " + mode + " is left after the tflite-prep passes (its producer is not a conv"
-                    + " whose channels could be reordered); TFLite's DEPTH_TO_SPACE is DCR only");
+        int b = (int) n.getInt("blocksize", 0);
+        int in = cx.tensor(n, n.input(0));
+        if (n.getString("mode", "DCR").equals("CRD")) {
+            long[] xs = cx.storedShape(n, n.input(0));
+            int axis = cx.layoutOf(n.input(0)).storedAxis(1);
+            long channels = xs[axis] / ((long) b * b);
+            long[] order = new long[(int) xs[axis]];
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < b; j++) {
+                    for (int c = 0; c < channels; c++) {
+                        order[(int) ((i * b + j) * channels + c)] = c * b * b + i * b + j;
+                    }
+                }
+            }
+            GatherOptionsT g = new GatherOptionsT();
+            g.setAxis(axis);
+            int dcr = cx.scratch(n.name() + "/dcr", xs);
+            cx.builder().addOperator(BuiltinOperator.GATHER, g, new int[] {in, cx.int32(n.name() + "/dcr_order",
+                false, order)}, new int[] {dcr});
+            in = dcr;
         }
         DepthToSpaceOptionsT o = new DepthToSpaceOptionsT();
-        o.setBlockSize((int) n.getInt("blocksize", 0));
-        cx.builder().addOperator(BuiltinOperator.DEPTH_TO_SPACE, o, new int[] {cx.tensor(n, n.input(0))},
+        o.setBlockSize(b);
+        cx.builder().addOperator(BuiltinOperator.DEPTH_TO_SPACE, o, new int[] {in},
                 new int[] {cx.tensor(n, n.output(0))});
     }
 

@@ -86,32 +86,33 @@ final class PoolLowering {
 
     /**
      * MaxPool with dilations, or whose ceil_mode adds a partial last window: PADV2 with -FLT_MAX to
-     * exactly the rows the windows reach ((out - 1) * s + (k - 1) * d + 1), then, for a dilation d
-     * that divides the stride, a STRIDED_SLICE of every d-th row (the only rows the windows read)
-     * and an undilated VALID MAX_POOL_2D of stride s / d.
+     * exactly the rows the windows reach ((out - 1) * s + (k - 1) * d + 1), then, when each dilation
+     * d divides its stride, a STRIDED_SLICE of every d-th row (the only rows the windows read) and an
+     * undilated VALID MAX_POOL_2D of stride s / d; otherwise the max is taken axis by axis, as
+     * MAXIMUMs of k STRIDED_SLICEs (tap f: rows f * d, f * d + s, ...).
      */
     private static void paddedMaxPool(Node n, LoweringContext cx, long[] xs, long[] out, long[] k, long[] s, long[] d,
             long[] pads) {
         long[] end = new long[4];
         long[] padded = pads.clone();
+        boolean divides = true;
         for (int a = 0; a < 2; a++) {
-            if (s[a] % d[a] != 0) {
-                throw cx.refuse(n, "dilation " + d[a] + " with stride " + s[a] + " on axis " + (a + 2) + " is not"
-                        + " supported (only dilations that divide the stride); TFLite pools are not dilated");
-            }
+            divides &= s[a] % d[a] == 0;
             end[a + 1] = (out[a + 1] - 1) * s[a] + (k[a] - 1) * d[a] + 1;
             padded[a + 2] = Math.max(pads[a + 2], end[a + 1] - xs[a + 1] - pads[a]);
         }
         int input = padOp(n, cx, cx.tensor(n, n.input(0)), xs, padded, -Float.MAX_VALUE);
-        long[] cut = {xs[0], (end[1] + d[0] - 1) / d[0], (end[2] + d[1] - 1) / d[1], xs[3]};
         long[] full = {xs[0], xs[1] + padded[0] + padded[2], xs[2] + padded[1] + padded[3], xs[3]};
+        if (!divides) {
+            int rows = separableMax(n, cx, input, full, 1, k[0], s[0], d[0], out[1], false);
+            full[1] = out[1];
+            separableMax(n, cx, rows, full, 2, k[1], s[1], d[1], out[2], true);
+            return;
+        }
+        long[] cut = {xs[0], (end[1] + d[0] - 1) / d[0], (end[2] + d[1] - 1) / d[1], xs[3]};
         if (!java.util.Arrays.equals(cut, full)) {
-            int sliced = cx.scratch(n.name() + "/rows", cut);
-            cx.builder().addOperator(BuiltinOperator.STRIDED_SLICE, new StridedSliceOptionsT(), new int[] {input,
-                cx.int32(n.name() + "/begin", false, 0, 0, 0, 0),
-                cx.int32(n.name() + "/end", false, xs[0], end[1], end[2], xs[3]),
-                cx.int32(n.name() + "/strides", false, 1, d[0], d[1], 1)}, new int[] {sliced});
-            input = sliced;
+            input = stridedSlice(n, cx, "rows", input, new long[] {0, 0, 0, 0},
+                    new long[] {xs[0], end[1], end[2], xs[3]}, new long[] {1, d[0], d[1], 1}, cut);
         }
         emit(n, cx, true, input, Padding.VALID, k, new long[] {s[0] / d[0], s[1] / d[1]});
     }
@@ -157,6 +158,40 @@ final class PoolLowering {
         long start = o * s - begin;
         long stop = Math.min(start + k, countPad ? in + end : in);
         return stop - (countPad ? start : Math.max(start, 0));
+    }
+
+    /** The max over k taps along one stored axis: MAXIMUM of the slices from f * d with stride s, out long. */
+    private static int separableMax(Node n, LoweringContext cx, int in, long[] shape, int axis, long k, long s,
+            long d, long out, boolean last) {
+        long[] sliced = shape.clone();
+        sliced[axis] = out;
+        int acc = -1;
+        for (int f = 0; f < k; f++) {
+            long[] begin = new long[4];
+            long[] end = shape.clone();
+            long[] stride = {1, 1, 1, 1};
+            begin[axis] = f * d;
+            end[axis] = f * d + (out - 1) * s + 1;
+            stride[axis] = s;
+            int tap = stridedSlice(n, cx, "tap" + axis + "_" + f, in, begin, end, stride, sliced);
+            if (acc < 0) {
+                acc = tap;
+                continue;
+            }
+            int next = last && f == k - 1 ? cx.tensor(n, n.output(0)) : cx.scratch(n.name() + "/max" + axis, sliced);
+            cx.builder().addOperator(BuiltinOperator.MAXIMUM, null, new int[] {acc, tap}, new int[] {next});
+            acc = next;
+        }
+        return acc;
+    }
+
+    private static int stridedSlice(Node n, LoweringContext cx, String hint, int in, long[] begin, long[] end,
+            long[] stride, long[] shape) {
+        int out = cx.scratch(n.name() + "/" + hint, shape);
+        cx.builder().addOperator(BuiltinOperator.STRIDED_SLICE, new StridedSliceOptionsT(), new int[] {in,
+            cx.int32(n.name() + "/" + hint + "_begin", false, begin), cx.int32(n.name() + "/" + hint + "_end", false, end),
+            cx.int32(n.name() + "/" + hint + "_strides", false, stride)}, new int[] {out});
+        return out;
     }
 
     private static void emit(Node n, LoweringContext cx, boolean max, int input, byte padding, long[] k, long[] s) {

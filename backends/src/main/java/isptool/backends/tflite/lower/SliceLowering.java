@@ -48,6 +48,9 @@ final class SliceLowering {
             stride[a] = step;
             toFirst[a] = step < 0 && end[a] == -1;
         }
+        if (Arrays.stream(cx.dims(n, n.output(0))).anyMatch(d -> d == 0)) {
+            throw cx.refuse(n, "the slice is empty; TFLite has no empty tensors");
+        }
         Layout l = cx.layoutOf(x);
         int endMask = 0;
         for (int j = 0; j < rank; j++) {

@@ -97,16 +97,6 @@ class OnnxToTfliteTest extends LoweringTestBase {
         assertTrue(e.getMessage().contains("node \"uneven\" (Conv): group 2 does not divide"), e.getMessage());
     }
 
-    @Test
-    void refusesCrdDepthToSpace() {
-        Value x = input(1, 8, 4, 4);
-        Node d2s = node("DepthToSpace", "shuffle", x);
-        d2s.set("blocksize", 2L).set("mode", "CRD");
-        g.addOutput(infer(d2s));
-        ModelException e = assertThrows(ModelException.class, () -> OnnxToTflite.lower(g, LayoutPlan.of(g, true)));
-        assertTrue(e.getMessage().contains("node \"shuffle\" (DepthToSpace): mode CRD"), e.getMessage());
-    }
-
     /** A Transpose in the model that the plan turns into a relabelling costs nothing. */
     @Test
     void permutesAroundElementwiseOpsVanish() throws IOException {

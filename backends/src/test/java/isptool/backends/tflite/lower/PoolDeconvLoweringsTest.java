@@ -46,10 +46,12 @@ class PoolDeconvLoweringsTest extends LoweringTestBase {
     }
 
     @Test
-    void refusesDilationThatDoesNotDivideTheStride() {
-        Value x = input(1, 2, 12, 12);
-        ModelException e = refusal(infer(maxPool("dil", x, 3, 1, 2, 0, 0, 0, 0)));
-        assertTrue(e.getMessage().contains("node \"dil\" (MaxPool): dilation 2 with stride 1"), e.getMessage());
+    void otherDilationsAreMaximaOfSlicesAxisByAxis() throws IOException {
+        Value x = conv("c", input(1, 2, 12, 11), 3, 3);
+        Node n = maxPool("dil", x, 3, 1, 2, 1, 0, 2, 1);
+        n.set("strides", new long[] {1, 2});
+        Map<String, Integer> ops = lowerAndCompare(infer(n));
+        assertEquals(Map.of("CONV_2D", 1, "PADV2", 1, "STRIDED_SLICE", 6, "MAXIMUM", 4), ops);
     }
 
     /** ConvTranspose of x to out channels in groups, kxk, stride s, dilation d, pads p on every side. */

@@ -131,6 +131,29 @@ class TensorLoweringsTest extends LoweringTestBase {
     }
 
     @Test
+    void opset18ReductionsTakeAxesInputsAndNoopWithEmptyAxes() throws IOException {
+        Value x = input(1, 3, 5, 6);
+        g.opsets().put("", 18L);
+        Value c = conv("c", x, 4, 3);
+        Value max = infer(node("ReduceMax", "max", c, ints("ma", 1)));
+        Node noop = node("ReduceMin", "noop", c, ints("none"));
+        noop.set("noop_with_empty_axes", 1L);
+        Node all = node("ReduceMean", "all", infer(noop));
+        Map<String, Integer> ops = lowerAndCompare(infer(node("Add", "a", max, infer(all))));
+        assertEquals(Map.of("CONV_2D", 1, "REDUCE_MAX", 1, "MEAN", 1, "ADD", 1), ops); // the no-op is an alias
+    }
+
+    @Test
+    void opset11SplitTakesSizesAsAttribute() throws IOException {
+        Value x = input(1, 3, 4, 5);
+        g.opsets().put("", 11L);
+        Node n = g.addNode("Split", "parts", List.of(conv("c", x, 5, 3)), List.of(g.newValue("p0"), g.newValue("p1")));
+        n.set("axis", 1L).set("split", new long[] {3, 2});
+        infer(n);
+        assertEquals(1, lowerAndCompare(concat("cat", 1, n.output(1), n.output(0))).get("SPLIT_V"));
+    }
+
+    @Test
     void reductionToFewerAxesOverSpaceIsTransposedToOnnxOrderAtTheOutput() throws IOException {
         Value x = conv("c", input(1, 3, 5, 6), 4, 3);
         Node sum = node("ReduceSum", "sum", x, ints("sa", 2));
@@ -170,6 +193,27 @@ class TensorLoweringsTest extends LoweringTestBase {
         lin.set("mode", "linear");
         Map<String, Integer> ops = lowerAndCompare(infer(lin));
         assertEquals(Map.of("CONV_2D", 1, "RESIZE_NEAREST_NEIGHBOR", 1, "RESIZE_BILINEAR", 1), ops);
+    }
+
+    @Test
+    void opset7UpsampleTakesScalesAsAttribute() throws IOException {
+        Value x = input(1, 3, 4, 5);
+        g.opsets().put("", 7L);
+        Node up = node("Upsample", "up", conv("c", x, 4, 3));
+        up.set("scales", isptool.graph.Attr.of(new float[] {1, 1, 3, 2}));
+        assertEquals(1, lowerAndCompare(infer(up)).get("RESIZE_NEAREST_NEIGHBOR"));
+    }
+
+    /** A residual Add before pixel_shuffle keeps tflite-prep from reordering a conv: GATHER into DCR order. */
+    @Test
+    void crdDepthToSpaceAfterAResidualAddGathersItsChannels() throws IOException {
+        Value x = input(1, 3, 4, 5);
+        Value skip = conv("skip", x, 12, 1);
+        Value sum = infer(node("Add", "residual", conv("body", skip, 12, 3), skip));
+        Node d2s = node("DepthToSpace", "shuffle", sum);
+        d2s.set("blocksize", 2L).set("mode", "CRD");
+        Map<String, Integer> ops = lowerAndCompare(infer(d2s));
+        assertEquals(Map.of("CONV_2D", 2, "ADD", 1, "GATHER", 1, "DEPTH_TO_SPACE", 1), ops);
     }
 
     @Test

@@ -55,4 +55,12 @@ class TransposeEmissionTest extends LoweringTestBase {
         Map<String, Integer> ops = lowerAndCompareOnnxOrder(infer(node("Add", "res", c, x)), 1e-5);
         assertEquals(Map.of("CONV_2D", 2, "TRANSPOSE", 2, "ADD", 1), ops);
     }
+
+    /** An Identity into a graph output cannot share its input's tensor (names differ): a RESHAPE copy. */
+    @Test
+    void identityIntoAGraphOutputIsACopy() throws IOException {
+        Value x = input(1, 3, 4, 5);
+        Map<String, Integer> ops = lowerAndCompare(infer(node("Identity", "id", conv("c", x, 3, 3))));
+        assertEquals(Map.of("CONV_2D", 1, "RESHAPE", 1), ops);
+    }
 }
