@@ -120,6 +120,11 @@ final class QuantFixture {
         return f;
     }
 
+    /** Writes r to a file named after its precision. */
+    Path model(QuantResult r) throws IOException {
+        return write(r, r.summary().get("precision") + "-" + System.nanoTime());
+    }
+
     /** The mean output PSNR over two held-out smooth images (seeds 1 and 2). */
     double psnr(Path model) {
         double sum = 0;
