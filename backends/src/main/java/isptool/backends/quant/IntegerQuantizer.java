@@ -86,8 +86,9 @@ final class IntegerQuantizer {
                 summary.put("tensors_quantized", params.size());
             } else {
                 int op = refusedOp(refusal, rewrite, attempt);
-                floatOps.put(op, "TFLite has no " + act.name().toLowerCase(Locale.ROOT) + " kernel for it ("
-                        + refusal + ")");
+                int at = refusal.indexOf(" model: ");
+                floatOps.put(op, "TFLite's kernels refuse its " + act.name().toLowerCase(Locale.ROOT) + " form: "
+                        + (at < 0 ? refusal : refusal.substring(at + " model: ".length())));
             }
         }
         summary.put("method", method.name().toLowerCase(Locale.ROOT));

@@ -186,6 +186,44 @@ class QuantizerTest {
         assertTrue(psnr > 35, "PSNR " + psnr);
     }
 
+    /**
+     * Ops the testdata nets do not use (LEAKY_RELU, AVERAGE_POOL_2D, SUB, RELU6, depthwise conv,
+     * FULLY_CONNECTED): full int8, and 16x8 more accurate than int8.
+     */
+    @Test
+    void lessCommonOpsQuantize() throws IOException {
+        SmallGraph s = new SmallGraph(1, 3, 16, 16);
+        Value leaky = s.node("LeakyRelu", "leaky", n -> n.set("alpha", 0.1f), s.conv("conv1", s.input(), 8, 3));
+        Value pool = s.node("AveragePool", "pool",
+                n -> n.set("kernel_shape", new long[] {2, 2}).set("strides", new long[] {2, 2}), leaky);
+        Value shifted = s.node("Sub", "sub", pool, s.constant("offset", new long[] {8, 1, 1}, s.random(8, 0.2)));
+        Value clip = s.node("Clip", "clip", shifted, s.constant("lo", new long[0], new float[] {0}),
+                s.constant("hi", new long[0], new float[] {6}));
+        Value dw = s.conv("dw", clip, 8, 3, 8, s.random(8 * 9, 0.5));
+        Value flat = s.node("Flatten", "flat", s.node("GlobalAveragePool", "gap", dw));
+        Value fc = s.node("Gemm", "fc", n -> n.set("transB", 1L), flat,
+                s.constant("fc.w", new long[] {4, 8}, s.random(32, 0.5)), s.constant("fc.b", new long[] {4},
+                        s.random(4, 0.1)));
+        QuantFixture f = s.finish(tmp, dw, fc);
+        Map<String, Integer> ops = TfliteModel.open(f.floatModel).opHistogram();
+        for (String op : List.of("LEAKY_RELU", "AVERAGE_POOL_2D", "SUB", "RELU6", "DEPTHWISE_CONV_2D",
+                "FULLY_CONNECTED")) {
+            assertTrue(ops.containsKey(op), op + " in " + ops);
+        }
+        QuantResult int8 = f.quantize(Precision.INT8, CalibrationMethod.PERCENTILE, true, null);
+        assertEquals(List.of(), int8.floatNodes());
+        Path int8File = f.write(int8, "int8");
+        QuantizerTestdataTest.assertFullInteger(TfliteModel.open(int8File), TfliteType.INT8);
+        QuantResult int16 = f.quantize(Precision.INT16X8, CalibrationMethod.PERCENTILE, true, null);
+        assertEquals(List.of(), int16.floatNodes());
+        Path int16File = f.write(int16, "int16");
+        QuantizerTestdataTest.assertFullInteger(TfliteModel.open(int16File), TfliteType.INT16);
+        double p8 = f.psnr(int8File);
+        double p16 = f.psnr(int16File);
+        System.out.printf(Locale.ROOT, "PSNR less common ops: int8 %.2f, int16x8 %.2f dB%n", p8, p16);
+        assertTrue(p8 > 35 && p16 > p8 + 10, p8 + " / " + p16);
+    }
+
     @Test
     void float16KeepsFloatInterfaceAndIsCloseToFloat32() throws IOException {
         QuantFixture f = plainNet();

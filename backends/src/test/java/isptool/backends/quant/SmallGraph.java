@@ -58,12 +58,17 @@ final class SmallGraph {
 
     /** A kxk "same" conv with the given weights ([out, in, k, k]) and random small biases. */
     Value conv(String name, Value x, int out, int k, float[] weights) {
-        long in = x.shape().dim(1);
+        return conv(name, x, out, k, 1, weights);
+    }
+
+    /** A grouped kxk "same" conv (weights [out, in / group, k, k]). */
+    Value conv(String name, Value x, int out, int k, int group, float[] weights) {
+        long in = x.shape().dim(1) / group;
         Value w = constant(name + ".w", new long[] {out, in, k, k}, weights);
         Value b = constant(name + ".b", new long[] {out}, random(out, 0.1));
         Node n = g.addNode("Conv", name, List.of(x, w, b), List.of(g.newValue(name + "_out")));
         long p = k / 2;
-        n.set("kernel_shape", new long[] {k, k}).set("pads", new long[] {p, p, p, p});
+        n.set("kernel_shape", new long[] {k, k}).set("pads", new long[] {p, p, p, p}).set("group", group);
         ShapeInference.infer(g, n);
         return n.output(0);
     }
@@ -76,6 +81,15 @@ final class SmallGraph {
     QuantFixture finish(Value v, Path dir) throws IOException {
         g.rename(v, "y");
         g.addOutput(v);
+        return new QuantFixture(g, dir);
+    }
+
+    /** Makes the values the outputs y0, y1, ... and converts the graph. */
+    QuantFixture finish(Path dir, Value... outs) throws IOException {
+        for (int i = 0; i < outs.length; i++) {
+            g.rename(outs[i], "y" + i);
+            g.addOutput(outs[i]);
+        }
         return new QuantFixture(g, dir);
     }
 }
