@@ -44,10 +44,19 @@ class QuantizerTest {
     }
 
     @Test
+    void int16x8RefusesIntegerInputsAndOutputs() throws IOException {
+        QuantFixture f = plainNet();
+        QuantOptions o = new QuantOptions(Precision.INT16X8, IoType.INT8, CalibrationMethod.MINMAX, true, null);
+        ModelException e = assertThrows(ModelException.class,
+                () -> Quantizer.quantize(f.floatModel, f.g, f.plan, f.calibration(2), o, Progress.NONE));
+        assertTrue(e.getMessage().contains("needs --precision int8"), e.getMessage());
+    }
+
+    @Test
     void progressIsReportedPerSample() throws IOException {
         QuantFixture f = plainNet();
         List<String> calls = new ArrayList<>();
-        QuantOptions o = new QuantOptions(Precision.INT8, IoType.FLOAT32, CalibrationMethod.PERCENTILE, true, null);
+        QuantOptions o = new QuantOptions(Precision.INT8, IoType.FLOAT32, Quantizer.DEFAULT_METHOD, true, null);
         Quantizer.quantize(f.floatModel, f.g, f.plan, f.calibration(3), o, (p, d, t) -> calls.add(p + " " + d + "/" + t));
         assertEquals(List.of("calibrating 1/3", "calibrating 2/3", "calibrating 3/3", "calibrating (histograms) 1/3",
                 "calibrating (histograms) 2/3", "calibrating (histograms) 3/3"), calls);

@@ -41,7 +41,7 @@ class QuantizerTestdataTest {
         assertFloat16Form(TfliteModel.open(fp16));
         double plain = f.psnr(f.write(f.quantize(Precision.INT8, CalibrationMethod.MINMAX, false, null), "mm"));
         double corrected = f.psnr(f.write(f.quantize(Precision.INT8, CalibrationMethod.MINMAX, true, null), "mmbc"));
-        QuantResult best = f.quantize(Precision.INT8, CalibrationMethod.PERCENTILE, true, null);
+        QuantResult best = f.quantize(Precision.INT8, Quantizer.DEFAULT_METHOD, true, null);
         Path int8 = f.write(best, "default");
         double bestPsnr = f.psnr(int8);
         assertFullInteger(TfliteModel.open(int8), TfliteType.INT8);
