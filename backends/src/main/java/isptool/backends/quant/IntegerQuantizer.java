@@ -46,6 +46,8 @@ final class IntegerQuantizer {
     private final DType act;
     /** Float operators by source index, with the reason. */
     private final Map<Integer, String> floatOps = new TreeMap<>();
+    /** The ONNX node of each operator, computed on first use. */
+    private String[] onnxNodes;
 
     IntegerQuantizer(QModel m, Graph g, LayoutPlan plan, QuantOptions options, Progress progress) {
         this.m = m;
@@ -105,7 +107,7 @@ final class IntegerQuantizer {
     List<String> floatNodes() {
         Set<String> r = new LinkedHashSet<>();
         for (int k : floatOps.keySet()) {
-            r.add(onnxNode(k, 0));
+            r.add(onnxNode(k));
         }
         return new ArrayList<>(r);
     }
@@ -113,7 +115,7 @@ final class IntegerQuantizer {
     private void chooseFloatOps() {
         for (int k = 0; k < m.ops.size(); k++) {
             Op op = m.ops.get(k);
-            String node = onnxNode(k, 0);
+            String node = onnxNode(k);
             OpKinds.Weighted w = OpKinds.weighted(op.opName());
             if (options.floatOps() != null && options.floatOps().matcher(node).matches()) {
                 floatOps.put(k, "--float-ops matches it");
@@ -139,9 +141,26 @@ final class IntegerQuantizer {
 
     /**
      * The ONNX node an operator comes from: the one writing a value named like an output of the
-     * operator; a decomposition's inner operators belong to the node of the operator that reads them.
+     * operator; a decomposition's inner operators belong to the node of the first operator that reads
+     * them (operators are in execution order, so this walks forward).
      */
-    private String onnxNode(int k, int depth) {
+    private String onnxNode(int k) {
+        if (onnxNodes == null) {
+            onnxNodes = new String[m.ops.size()];
+            Map<Integer, Integer> firstReader = new HashMap<>();
+            for (int c = 0; c < m.ops.size(); c++) {
+                for (int i : m.ops.get(c).inputs) {
+                    firstReader.putIfAbsent(i, c);
+                }
+            }
+            for (int c = m.ops.size() - 1; c >= 0; c--) {
+                onnxNodes[c] = nodeOf(c, firstReader);
+            }
+        }
+        return onnxNodes[k];
+    }
+
+    private String nodeOf(int k, Map<Integer, Integer> firstReader) {
         Op op = m.ops.get(k);
         for (int t : op.outputs) {
             Value v = g.value(m.tensor(t).name);
@@ -151,12 +170,9 @@ final class IntegerQuantizer {
             }
         }
         for (int t : op.outputs) {
-            for (int c = k + 1; c < m.ops.size() && depth < m.ops.size(); c++) {
-                for (int i : m.ops.get(c).inputs) {
-                    if (i == t) {
-                        return onnxNode(c, depth + 1);
-                    }
-                }
+            Integer reader = firstReader.get(t);
+            if (reader != null && reader > k) {
+                return onnxNodes[reader];
             }
         }
         return m.tensor(op.outputs[0]).name;
@@ -212,7 +228,7 @@ final class IntegerQuantizer {
         List<Object> r = new ArrayList<>();
         floatOps.forEach((k, why) -> {
             Map<String, Object> e = new LinkedHashMap<>();
-            e.put("node", onnxNode(k, 0));
+            e.put("node", onnxNode(k));
             e.put("op", m.ops.get(k).opName());
             e.put("reason", why);
             r.add(e);

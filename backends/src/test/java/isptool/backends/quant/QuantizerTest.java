@@ -10,6 +10,7 @@ import isptool.backends.tflite.TfliteModel;
 import isptool.backends.tflite.TfliteModel.OperatorInfo;
 import isptool.backends.tflite.TfliteType;
 import isptool.graph.ModelException;
+import isptool.graph.Tensor;
 import isptool.graph.Value;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,6 +51,17 @@ class QuantizerTest {
         ModelException e = assertThrows(ModelException.class,
                 () -> Quantizer.quantize(f.floatModel, f.g, f.plan, f.calibration(2), o, Progress.NONE));
         assertTrue(e.getMessage().contains("needs --precision int8"), e.getMessage());
+    }
+
+    @Test
+    void calibrationSamplesMustHaveTheInputShape() throws IOException {
+        QuantFixture f = plainNet();
+        CalibrationSource small = QuantFixture.source(2,
+                i -> Map.of("x", Tensor.ofFloats(new long[] {1, 3, 8, 8}, new float[3 * 8 * 8])));
+        QuantOptions o = new QuantOptions(Precision.INT8, IoType.FLOAT32, Quantizer.DEFAULT_METHOD, true, null);
+        ModelException e = assertThrows(ModelException.class,
+                () -> Quantizer.quantize(f.floatModel, f.g, f.plan, small, o, Progress.NONE));
+        assertTrue(e.getMessage().contains("smooth image 0 gives input \"x\" shape [1,3,8,8]"), e.getMessage());
     }
 
     @Test
