@@ -9,10 +9,8 @@ import isptool.backends.tflite.TfliteType;
 import isptool.graph.DType;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
-import isptool.graph.Node;
 import isptool.graph.Shape;
 import isptool.graph.Tensor;
-import isptool.graph.Value;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +115,7 @@ final class IntegerQuantizer {
             Op op = m.ops.get(k);
             String node = onnxNode(k);
             OpKinds.Weighted w = OpKinds.weighted(op.opName());
-            if (options.floatOps() != null && options.floatOps().matcher(node).matches()) {
+            if (OnnxNodes.matches(options.floatOps(), node)) {
                 floatOps.put(k, "--float-ops matches it");
             } else if (!OpKinds.hasIntegerKernel(op.opName(), act)) {
                 floatOps.put(k, "TFLite has no " + act.name().toLowerCase(Locale.ROOT) + " kernel for "
@@ -139,43 +137,11 @@ final class IntegerQuantizer {
         return false;
     }
 
-    /**
-     * The ONNX node an operator comes from: the one writing a value named like an output of the
-     * operator; a decomposition's inner operators belong to the node of the first operator that reads
-     * them (operators are in execution order, so this walks forward).
-     */
     private String onnxNode(int k) {
         if (onnxNodes == null) {
-            onnxNodes = new String[m.ops.size()];
-            Map<Integer, Integer> firstReader = new HashMap<>();
-            for (int c = 0; c < m.ops.size(); c++) {
-                for (int i : m.ops.get(c).inputs) {
-                    firstReader.putIfAbsent(i, c);
-                }
-            }
-            for (int c = m.ops.size() - 1; c >= 0; c--) {
-                onnxNodes[c] = nodeOf(c, firstReader);
-            }
+            onnxNodes = OnnxNodes.of(m, g);
         }
         return onnxNodes[k];
-    }
-
-    private String nodeOf(int k, Map<Integer, Integer> firstReader) {
-        Op op = m.ops.get(k);
-        for (int t : op.outputs) {
-            Value v = g.value(m.tensor(t).name);
-            Node n = v == null ? null : Graph.producer(v);
-            if (n != null) {
-                return n.name();
-            }
-        }
-        for (int t : op.outputs) {
-            Integer reader = firstReader.get(t);
-            if (reader != null && reader > k) {
-                return onnxNodes[reader];
-            }
-        }
-        return m.tensor(op.outputs[0]).name;
     }
 
     /** Channel means of the data input of every integer weighted operator. */

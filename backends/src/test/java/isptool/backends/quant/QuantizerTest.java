@@ -256,4 +256,19 @@ class QuantizerTest {
         double psnr = f.psnr(f.model(r));
         assertTrue(psnr > 60, "PSNR " + psnr);
     }
+
+    @Test
+    void float16KeepsFloatOpsInFloat32() throws IOException {
+        QuantFixture f = plainNet();
+        QuantResult r = f.quantize(Precision.FP16, null, false, "conv2");
+        assertEquals(List.of("conv2"), r.floatNodes());
+        TfliteModel m = TfliteModel.open(f.write(r, "fp16mixed"));
+        assertEquals(2, m.count("DEQUANTIZE"), "conv1's weights and bias only");
+        OperatorInfo conv2 = m.operators().stream().filter(op -> m.tensor(op.outputs().get(0)).name().equals("y"))
+                .findFirst().orElseThrow();
+        for (int i : conv2.inputs().subList(1, 3)) {
+            assertTrue(m.tensor(i).isConstant() && m.tensor(i).type() == TfliteType.FLOAT32, m.tensor(i).name());
+        }
+        assertTrue(f.psnr(f.model(r)) > 60);
+    }
 }
