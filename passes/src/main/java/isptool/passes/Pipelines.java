@@ -4,6 +4,7 @@ import isptool.passes.cleanup.EliminateIdentity;
 import isptool.passes.cleanup.FoldConstants;
 import isptool.passes.cleanup.SequenceToSplit;
 import isptool.passes.cleanup.UpgradeOpset;
+import isptool.passes.layout.ChannelShuffleToGather;
 import isptool.passes.layout.DepthToSpaceCrdToDcr;
 import isptool.passes.layout.FlattenBeforeDense;
 import isptool.passes.layout.PixelShuffleToDepthToSpace;
@@ -52,6 +53,7 @@ public final class Pipelines {
         return new Pipeline("tflite-prep", List.of(
                 new PixelShuffleToDepthToSpace(),
                 new PixelUnshuffleToSpaceToDepthGather(),
+                new ChannelShuffleToGather(),
                 new DepthToSpaceCrdToDcr(),
                 new FlattenBeforeDense()));
     }
