@@ -1,0 +1,75 @@
+package isptool.backends.quant;
+
+import isptool.backends.quant.QModel.Op;
+import isptool.backends.quant.QModel.Tens;
+import isptool.graph.Tensor;
+import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.DivOptionsT;
+import org.tensorflow.lite.schema.MulOptionsT;
+
+/**
+ * Rewrites, before quantizing, float ops without integer kernels into equivalents that have them:
+ * DIV by a constant becomes MUL by its reciprocal (computed in double), POW by 2 becomes MUL of
+ * the base with itself, and SQRT feeding only a DIV becomes RSQRT feeding a MUL.
+ */
+final class FloatRewrites {
+    private FloatRewrites() {
+    }
+
+    /** Rewrites m in place; returns how many operators changed. */
+    static int apply(QModel m) {
+        int changed = 0;
+        for (int k = 0; k < m.ops.size(); k++) {
+            Op op = m.ops.get(k);
+            if (op.code == BuiltinOperator.DIV) {
+                changed += divide(m, op) ? 1 : 0;
+            } else if (op.code == BuiltinOperator.POW && isConstant(m, op.inputs[1], 2.0)) {
+                op.code = BuiltinOperator.MUL;
+                op.version = 1;
+                op.options = new MulOptionsT();
+                op.inputs = new int[] {op.inputs[0], op.inputs[0]};
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    private static boolean divide(QModel m, Op div) {
+        Tens divisor = m.tensor(div.inputs[1]);
+        if (divisor.isFloatConstant()) {
+            Tensor d = divisor.data;
+            double[] r = new double[d.elementCount()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = 1.0 / d.getDouble(i);
+            }
+            int reciprocal = m.addConstant(divisor.name + "/reciprocal", Tensor.ofDoublesAsFloat(d.shape(), r), null);
+            toMul(div, div.inputs[0], reciprocal);
+            return true;
+        }
+        int producer = m.producer(div.inputs[1]);
+        Op sqrt = producer < 0 ? null : m.ops.get(producer);
+        if (sqrt != null && sqrt.code == BuiltinOperator.SQRT && m.uses(div.inputs[1]) == 1) {
+            sqrt.code = BuiltinOperator.RSQRT;
+            sqrt.version = 1;
+            toMul(div, div.inputs[0], div.inputs[1]);
+            return true;
+        }
+        return false;
+    }
+
+    private static void toMul(Op div, int a, int b) {
+        MulOptionsT mul = new MulOptionsT();
+        if (div.options instanceof DivOptionsT d) {
+            mul.setFusedActivationFunction(d.getFusedActivationFunction());
+        }
+        div.code = BuiltinOperator.MUL;
+        div.version = 1;
+        div.options = mul;
+        div.inputs = new int[] {a, b};
+    }
+
+    private static boolean isConstant(QModel m, int t, double value) {
+        Tens c = t < 0 ? null : m.tensor(t);
+        return c != null && c.isFloatConstant() && c.data.isUniform(value);
+    }
+}

@@ -1,0 +1,227 @@
+package isptool.backends.quant;
+
+import isptool.backends.layout.LayoutPlan;
+import isptool.backends.quant.QModel.Op;
+import isptool.backends.tflite.Quantization;
+import isptool.backends.tflite.TfliteModel;
+import isptool.backends.tflite.TfliteRunner;
+import isptool.backends.tflite.TfliteType;
+import isptool.graph.DType;
+import isptool.graph.Graph;
+import isptool.graph.ModelException;
+import isptool.graph.Node;
+import isptool.graph.Shape;
+import isptool.graph.Tensor;
+import isptool.graph.Value;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Full-integer quantization of a float TFLite model: exact float rewrites towards integer kernels,
+ * the choice of float operators (--float-ops, no integer kernel), calibration, activation
+ * parameters, the integer rewrite, and a check in TFLite's own kernels that moves any operator
+ * the interpreter refuses in integer form to float.
+ */
+final class IntegerQuantizer {
+    private static final Pattern NODE_NUMBER = Pattern.compile("Node number (\\d+)");
+    private static final int MAX_ATTEMPTS = 32;
+
+    private final QModel m;
+    private final Graph g;
+    private final LayoutPlan plan;
+    private final QuantOptions options;
+    private final Progress progress;
+    private final DType act;
+    /** Float operators by source index, with the reason. */
+    private final Map<Integer, String> floatOps = new TreeMap<>();
+
+    IntegerQuantizer(QModel m, Graph g, LayoutPlan plan, QuantOptions options, Progress progress) {
+        this.m = m;
+        this.g = g;
+        this.plan = plan;
+        this.options = options;
+        this.progress = progress;
+        this.act = options.precision() == Precision.INT16X8 ? DType.INT16 : DType.INT8;
+        if (act == DType.INT16 && options.ioType() != IoType.FLOAT32) {
+            throw new ModelException("--precision int16x8 keeps float32 inputs and outputs; " + options.ioType()
+                    + " I/O needs --precision int8");
+        }
+    }
+
+    byte[] run(CalibrationSource calib, Map<String, Object> summary) throws IOException {
+        int rewritten = FloatRewrites.apply(m);
+        chooseFloatOps();
+        CalibrationMethod method = options.method();
+        Map<String, TensorStats> stats = Calibration.run(m, g, plan, calib, method != CalibrationMethod.MINMAX,
+                progress);
+        Map<Integer, double[]> ranges = new HashMap<>();
+        for (int t = 0; t < m.tensors.size(); t++) {
+            TensorStats s = stats.get(m.tensor(t).name);
+            if (s != null && !m.tensor(t).isConstant()) {
+                ranges.put(t, Ranges.choose(s, method, act == DType.INT16 ? 65535 : 256, act == DType.INT16));
+            }
+        }
+        byte[] bytes = null;
+        for (int attempt = 0; bytes == null; attempt++) {
+            Map<Integer, Quantization> params = ActivationParams.choose(m, floatOps.keySet(), ranges, act);
+            WeightQuantizer weights = new WeightQuantizer(m, act, options.biasCorrection() ? inputMeans(stats)
+                    : Map.of());
+            IntegerRewrite rewrite = new IntegerRewrite(m, act, options.ioType(), floatOps.keySet(), params, weights);
+            byte[] candidate = rewrite.build().toBytes();
+            String refusal = check(candidate);
+            if (refusal == null) {
+                bytes = candidate;
+                summary.put("tensors_quantized", params.size());
+            } else {
+                int op = refusedOp(refusal, rewrite, attempt);
+                floatOps.put(op, "TFLite has no " + act.name().toLowerCase(Locale.ROOT) + " kernel for it ("
+                        + refusal + ")");
+            }
+        }
+        summary.put("method", method.name().toLowerCase(Locale.ROOT));
+        summary.put("bias_correction", options.biasCorrection());
+        summary.put("io_type", options.ioType().name().toLowerCase(Locale.ROOT));
+        summary.put("calibration_samples", calib.size());
+        summary.put("float_rewrites", rewritten);
+        summary.put("float_ops", floatOpsJson());
+        summary.put("ranges", rangesJson(ranges));
+        return bytes;
+    }
+
+    /** ONNX node names of the float operators, each once. */
+    List<String> floatNodes() {
+        Set<String> r = new LinkedHashSet<>();
+        for (int k : floatOps.keySet()) {
+            r.add(onnxNode(k, 0));
+        }
+        return new ArrayList<>(r);
+    }
+
+    private void chooseFloatOps() {
+        for (int k = 0; k < m.ops.size(); k++) {
+            Op op = m.ops.get(k);
+            String node = onnxNode(k, 0);
+            OpKinds.Weighted w = OpKinds.weighted(op.opName());
+            if (options.floatOps() != null && options.floatOps().matcher(node).matches()) {
+                floatOps.put(k, "--float-ops matches it");
+            } else if (!OpKinds.hasIntegerKernel(op.opName(), act)) {
+                floatOps.put(k, "TFLite has no " + act.name().toLowerCase(Locale.ROOT) + " kernel for "
+                        + op.opName());
+            } else if (w != null && !m.tensor(op.inputs[w.weights()]).isFloatConstant()) {
+                floatOps.put(k, "its weights are not a float constant");
+            } else if (writesNonFloat(op)) {
+                floatOps.put(k, "it writes non-float values");
+            }
+        }
+    }
+
+    private boolean writesNonFloat(Op op) {
+        for (int t : op.outputs) {
+            if (m.tensor(t).type != TfliteType.FLOAT32) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The ONNX node an operator comes from: the one writing a value named like an output of the
+     * operator; a decomposition's inner operators belong to the node of the operator that reads them.
+     */
+    private String onnxNode(int k, int depth) {
+        Op op = m.ops.get(k);
+        for (int t : op.outputs) {
+            Value v = g.value(m.tensor(t).name);
+            Node n = v == null ? null : Graph.producer(v);
+            if (n != null) {
+                return n.name();
+            }
+        }
+        for (int t : op.outputs) {
+            for (int c = k + 1; c < m.ops.size() && depth < m.ops.size(); c++) {
+                for (int i : m.ops.get(c).inputs) {
+                    if (i == t) {
+                        return onnxNode(c, depth + 1);
+                    }
+                }
+            }
+        }
+        return m.tensor(op.outputs[0]).name;
+    }
+
+    /** Channel means of the data input of every integer weighted operator. */
+    private Map<Integer, double[]> inputMeans(Map<String, TensorStats> stats) {
+        Map<Integer, double[]> r = new HashMap<>();
+        for (int k = 0; k < m.ops.size(); k++) {
+            OpKinds.Weighted w = OpKinds.weighted(m.ops.get(k).opName());
+            if (w != null && !floatOps.containsKey(k)) {
+                TensorStats s = stats.get(m.tensor(m.ops.get(k).inputs[w.data()]).name);
+                if (s != null) {
+                    r.put(k, s.channelMeans());
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Null if TFLite's own kernels (no delegate) prepare and run the model, else their message. */
+    private static String check(byte[] model) throws IOException {
+        Path f = Files.createTempFile("isptool-quant", ".tflite");
+        try {
+            Files.write(f, model);
+            try (TfliteRunner r = TfliteRunner.open(f, TfliteRunner.Options.DEFAULT.withXnnpack(false).withThreads(1))) {
+                Map<String, Tensor> zeros = new LinkedHashMap<>();
+                for (TfliteModel.TensorInfo in : r.model().inputs()) {
+                    zeros.put(in.name(), Tensor.ofIntegers(in.type().dtype(), in.shape(),
+                            new long[Math.toIntExact(Shape.of(in.shape()).elementCount())]));
+                }
+                r.run(zeros);
+                return null;
+            } catch (ModelException e) {
+                return e.getMessage();
+            }
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
+    private int refusedOp(String message, IntegerRewrite rewrite, int attempt) {
+        Matcher mt = NODE_NUMBER.matcher(message);
+        int op = mt.find() ? rewrite.origin(Integer.parseInt(mt.group(1))) : -1;
+        if (op < 0 || floatOps.containsKey(op) || attempt >= MAX_ATTEMPTS) {
+            throw new ModelException(g.source() + ": the quantized model does not run in TFLite: " + message
+                    + "; keep the failing node float with --float-ops");
+        }
+        return op;
+    }
+
+    private List<Object> floatOpsJson() {
+        List<Object> r = new ArrayList<>();
+        floatOps.forEach((k, why) -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("node", onnxNode(k, 0));
+            e.put("op", m.ops.get(k).opName());
+            e.put("reason", why);
+            r.add(e);
+        });
+        return r;
+    }
+
+    private Map<String, Object> rangesJson(Map<Integer, double[]> ranges) {
+        Map<String, Object> r = new TreeMap<>();
+        ranges.forEach((t, lohi) -> r.put(m.tensor(t).name, List.of(lohi[0], lohi[1])));
+        return r;
+    }
+}

@@ -1,0 +1,243 @@
+package isptool.backends.quant;
+
+import isptool.backends.quant.QModel.Op;
+import isptool.backends.quant.QModel.Tens;
+import isptool.backends.tflite.Quantization;
+import isptool.backends.tflite.TfliteType;
+import isptool.graph.DType;
+import isptool.graph.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.lite.schema.BuiltinOperator;
+
+/**
+ * Writes the integer model from the float one: every operator outside the float set reads and
+ * writes integer tensors with the chosen parameters, its weights per channel and its biases in
+ * the accumulator type; a QUANTIZE or DEQUANTIZE is inserted, once per tensor, wherever a value
+ * crosses between integer and float operators and at the model's inputs and outputs.
+ */
+final class IntegerRewrite {
+    private static final int QUANTIZE_REQUANT_VERSION = 2;
+    private static final int DEQUANTIZE_INT_VERSION = 2;
+
+    private final QModel src;
+    private final DType act;
+    private final IoType io;
+    private final Set<Integer> floatOps;
+    private final Map<Integer, Quantization> params;
+    private final WeightQuantizer weights;
+    private final QModel out = new QModel();
+    private final Map<Integer, Integer> asInt = new HashMap<>();
+    private final Map<Integer, Integer> asFloat = new HashMap<>();
+    private final Map<Integer, Integer> copied = new HashMap<>();
+    /** For each written operator, the source operator it came from (-1 for inserted QUANTIZE/DEQUANTIZE). */
+    private final List<Integer> origin = new ArrayList<>();
+
+    IntegerRewrite(QModel src, DType act, IoType io, Set<Integer> floatOps, Map<Integer, Quantization> params,
+            WeightQuantizer weights) {
+        this.src = src;
+        this.act = act;
+        this.io = io;
+        this.floatOps = floatOps;
+        this.params = params;
+        this.weights = weights;
+    }
+
+    QModel build() {
+        out.inputs = new int[src.inputs.length];
+        for (int i = 0; i < src.inputs.length; i++) {
+            out.inputs[i] = input(src.inputs[i]);
+        }
+        for (int k = 0; k < src.ops.size(); k++) {
+            Op op = src.ops.get(k);
+            boolean integer = !floatOps.contains(k);
+            int[] ins = new int[op.inputs.length];
+            for (int i = 0; i < ins.length; i++) {
+                ins[i] = integer ? integerInput(k, op, i) : floatInput(op.inputs[i]);
+            }
+            int[] outs = new int[op.outputs.length];
+            for (int i = 0; i < outs.length; i++) {
+                outs[i] = output(op.outputs[i], integer);
+            }
+            int version = integer ? OpKinds.version(op.opName(), act, op.version) : op.version;
+            emit(new Op(op.code, version, op.options, ins, outs), k);
+        }
+        out.outputs = new int[src.outputs.length];
+        for (int i = 0; i < src.outputs.length; i++) {
+            out.outputs[i] = finalOutput(src.outputs[i]);
+        }
+        return out;
+    }
+
+    /** The source operator behind written operator i, or -1. */
+    int origin(int i) {
+        return i >= 0 && i < origin.size() ? origin.get(i) : -1;
+    }
+
+    private void emit(Op op, int from) {
+        out.ops.add(op);
+        origin.add(from);
+    }
+
+    private boolean isGraphOutput(int t) {
+        for (int o : src.outputs) {
+            if (o == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int input(int t) {
+        Tens s = src.tensor(t);
+        switch (io) {
+            case FLOAT32 -> {
+                int f = out.addActivation(s.name, TfliteType.FLOAT32, s.shape, null);
+                asFloat.put(t, f);
+                return f;
+            }
+            case INT8 -> {
+                int q = out.addActivation(s.name, TfliteType.INT8, s.shape, params.get(t));
+                asInt.put(t, q);
+                return q;
+            }
+            default -> {
+                int u = out.addActivation(s.name, TfliteType.UINT8, s.shape, toUint8(params.get(t)));
+                int q = out.addActivation(s.name + "/int8", TfliteType.INT8, s.shape, params.get(t));
+                emit(new Op(BuiltinOperator.QUANTIZE, QUANTIZE_REQUANT_VERSION, null, new int[] {u}, new int[] {q}), -1);
+                asInt.put(t, q);
+                return u;
+            }
+        }
+    }
+
+    private static Quantization toUint8(Quantization q) {
+        return Quantization.perTensor(q.scale()[0], q.zeroPoint()[0] + 128);
+    }
+
+    /** A new output tensor; a graph output whose I/O form differs from its producer's is named with a suffix. */
+    private int output(int t, boolean integer) {
+        Tens s = src.tensor(t);
+        boolean ioInteger = io == IoType.INT8;
+        String name = isGraphOutput(t) && (integer != ioInteger || io == IoType.UINT8)
+                ? s.name + (integer ? "/int" : "/float") : s.name;
+        if (integer) {
+            int q = out.addActivation(name, TfliteType.of(act), s.shape, params.get(t));
+            asInt.put(t, q);
+            return q;
+        }
+        int f = out.addActivation(name, TfliteType.FLOAT32, s.shape, null);
+        asFloat.put(t, f);
+        return f;
+    }
+
+    private int finalOutput(int t) {
+        Tens s = src.tensor(t);
+        switch (io) {
+            case FLOAT32 -> {
+                return asFloat.containsKey(t) ? asFloat.get(t) : dequantize(t, s.name);
+            }
+            case INT8 -> {
+                return asInt.containsKey(t) ? asInt.get(t) : quantize(t, s.name);
+            }
+            default -> {
+                int u = out.addActivation(s.name, TfliteType.UINT8, s.shape, toUint8(params.get(t)));
+                emit(new Op(BuiltinOperator.QUANTIZE, QUANTIZE_REQUANT_VERSION, null,
+                        new int[] {integerActivation(t)}, new int[] {u}), -1);
+                return u;
+            }
+        }
+    }
+
+    /** The float form of source tensor t (a float constant is copied as it is). */
+    private int floatInput(int t) {
+        if (t < 0) {
+            return -1;
+        }
+        Tens s = src.tensor(t);
+        if (s.isConstant()) {
+            return copy(t);
+        }
+        Integer f = asFloat.get(t);
+        return f != null ? f : dequantize(t, s.name + "/dequantized");
+    }
+
+    /** A DEQUANTIZE of the integer form of t into a new float tensor. */
+    private int dequantize(int t, String name) {
+        int from = asInt.get(t);
+        int r = out.addActivation(name, TfliteType.FLOAT32, src.tensor(t).shape, null);
+        emit(new Op(BuiltinOperator.DEQUANTIZE, DEQUANTIZE_INT_VERSION, null, new int[] {from}, new int[] {r}), -1);
+        asFloat.put(t, r);
+        return r;
+    }
+
+    /** The integer form of activation t. */
+    private int integerActivation(int t) {
+        Integer q = asInt.get(t);
+        return q != null ? q : quantize(t, src.tensor(t).name + "/quantized");
+    }
+
+    /** A QUANTIZE of the float form of t into a new integer tensor. */
+    private int quantize(int t, String name) {
+        int from = floatInput(t);
+        int r = out.addActivation(name, TfliteType.of(act), src.tensor(t).shape, params.get(t));
+        emit(new Op(BuiltinOperator.QUANTIZE, 1, null, new int[] {from}, new int[] {r}), -1);
+        asInt.put(t, r);
+        return r;
+    }
+
+    private int copy(int t) {
+        return copied.computeIfAbsent(t, k -> {
+            Tens s = src.tensor(k);
+            return out.add(new Tens(s.name, s.type, s.shape, s.data, s.quant));
+        });
+    }
+
+    /** Input i of integer operator k: activations in integer form, float constants quantized for their role. */
+    private int integerInput(int k, Op op, int i) {
+        int t = op.inputs[i];
+        if (t < 0) {
+            return biasIfNeeded(k, op, i);
+        }
+        Tens s = src.tensor(t);
+        if (!s.isConstant()) {
+            return integerActivation(t);
+        }
+        if (!s.isFloatConstant()) {
+            return copy(t);
+        }
+        OpKinds.Weighted w = OpKinds.weighted(op.opName());
+        if (w != null && i == w.weights()) {
+            return weights.weights(out, k, s);
+        }
+        if (w != null && i == w.bias()) {
+            return weights.bias(out, k, s.data, s.name, params.get(op.inputs[w.data()]));
+        }
+        Quantization q = OpKinds.allSame(op.opName()) ? params.get(op.outputs[0]) : constantParams(s.data);
+        return out.addConstant(s.name, QuantMath.quantize(s.data, q, act), q);
+    }
+
+    /** A corrected bias where the float model has none (only with bias correction). */
+    private int biasIfNeeded(int k, Op op, int i) {
+        OpKinds.Weighted w = OpKinds.weighted(op.opName());
+        if (w == null || i != w.bias() || !weights.corrects(k)) {
+            return -1;
+        }
+        Tens wt = src.tensor(op.inputs[w.weights()]);
+        Tensor zero = Tensor.ofFloats(new long[] {wt.shape[w.axis()]}, new float[(int) wt.shape[w.axis()]]);
+        return weights.bias(out, k, zero, wt.name + "/bias", params.get(op.inputs[w.data()]));
+    }
+
+    private Quantization constantParams(Tensor c) {
+        double lo = 0;
+        double hi = 0;
+        for (int i = 0, n = c.elementCount(); i < n; i++) {
+            lo = Math.min(lo, c.getDouble(i));
+            hi = Math.max(hi, c.getDouble(i));
+        }
+        return QuantMath.activation(lo, hi, act);
+    }
+}

@@ -1,0 +1,79 @@
+package isptool.backends.quant;
+
+import isptool.backends.layout.LayoutPlan;
+import isptool.backends.ort.OrtRunner;
+import isptool.backends.tflite.TfliteModel;
+import isptool.backends.verify.Comparison;
+import isptool.graph.Graph;
+import isptool.graph.Node;
+import isptool.graph.Tensor;
+import isptool.graph.Value;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How far a converted model (any precision) is from its float32 ONNX source: the TFLite model in
+ * the interpreter and the graph in onnxruntime on the same inputs, compared per output and, on
+ * request, per intermediate value that has a tensor of the same name in the TFLite model.
+ */
+public final class QualityReport {
+    /** One compared value: its name, the ONNX node writing it and that node's op. */
+    public record Row(String tensor, String node, String op, Comparison comparison) {
+    }
+
+    private QualityReport() {
+    }
+
+    /**
+     * Runs the model file (int8/uint8 inputs quantized with the input tensor's parameters, integer
+     * results dequantized) and g on the same inputs (ONNX layout, keyed by input name); returns one
+     * Row per graph output and, with perLayer, one per intermediate value with a TFLite counterpart,
+     * compared in ONNX layout via plan, in graph order.
+     */
+    public static List<Row> compare(Path model, Graph g, LayoutPlan plan, Map<String, Tensor> inputs,
+            boolean perLayer) {
+        QModel m = QModel.read(TfliteModel.open(model));
+        Map<String, Tensor> got;
+        try (Probe probe = perLayer ? Probe.open(m) : Probe.openOutputsOnly(m)) {
+            got = probe.run(Probe.toStored(g, plan, inputs));
+        }
+        List<Value> values = new ArrayList<>(g.outputs());
+        if (perLayer) {
+            for (Node n : g.nodes()) {
+                for (Value v : n.outputs()) {
+                    if (v != null && !g.isGraphOutput(v) && got.containsKey(v.name())) {
+                        values.add(v);
+                    }
+                }
+            }
+        }
+        List<String> names = values.stream().map(Value::name).toList();
+        Map<String, Tensor> ref = OrtRunner.runCapturing(g, inputs, names, OrtRunner.Options.REFERENCE);
+        List<Row> rows = new ArrayList<>();
+        for (Value v : values) {
+            Tensor expected = ref.get(v.name());
+            Tensor actual = inOnnxShape(got.get(v.name()), expected, plan, v);
+            if (actual != null) {
+                Node n = Graph.producer(v);
+                rows.add(new Row(v.name(), n == null ? "" : n.name(), n == null ? "" : n.opType(),
+                        Comparison.of(v.name(), expected, actual)));
+            }
+        }
+        return rows;
+    }
+
+    /** The TFLite tensor in ONNX order, or null when it does not hold the ONNX value element for element. */
+    private static Tensor inOnnxShape(Tensor stored, Tensor expected, LayoutPlan plan, Value v) {
+        if (stored == null || expected == null || stored.elementCount() != expected.elementCount()) {
+            return null;
+        }
+        Tensor t = Probe.toOnnx(stored, plan.layoutOf(v));
+        if (Arrays.equals(t.shape(), expected.shape())) {
+            return t;
+        }
+        return stored.rank() == expected.rank() ? null : t.reshape(expected.shape());
+    }
+}

@@ -1,0 +1,57 @@
+package isptool.backends.quant;
+
+import isptool.backends.layout.LayoutPlan;
+import isptool.backends.tflite.TfliteModel;
+import isptool.graph.Graph;
+import isptool.graph.ModelException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Rewrites the float32 TFLite model convert wrote into the precision asked for: float16 constants,
+ * full int8, or int16 activations with int8 weights (16x8), calibrated on the given samples.
+ */
+public final class Quantizer {
+    private Quantizer() {
+    }
+
+    /**
+     * Quantizes the float32 TFLite model convert wrote (floatModel) that was lowered from g with plan.
+     * TFLite tensor names equal the ONNX value names wherever a value has a tensor. calib may be null for
+     * FP16 (INT8/INT16X8 without it are refused with a ModelException). Throws ModelException for user errors.
+     */
+    public static QuantResult quantize(Path floatModel, Graph g, LayoutPlan plan, CalibrationSource calib,
+            QuantOptions options, Progress progress) throws IOException {
+        Progress report = progress == null ? Progress.NONE : progress;
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("precision", options.precision().name().toLowerCase(Locale.ROOT));
+        byte[] bytes;
+        List<String> floatNodes = List.of();
+        switch (options.precision()) {
+            case FP32 -> bytes = Files.readAllBytes(floatModel);
+            case FP16 -> {
+                QModel m = QModel.read(TfliteModel.open(floatModel));
+                summary.put("float16_constants", Fp16Rewrite.apply(m));
+                bytes = m.toBytes();
+            }
+            default -> {
+                if (calib == null || calib.size() == 0) {
+                    throw new ModelException(floatModel + ": --precision " + summary.get("precision")
+                            + " needs calibration data (representative inputs) to choose activation ranges;"
+                            + " give calibration samples, or use --precision fp16");
+                }
+                IntegerQuantizer q = new IntegerQuantizer(QModel.read(TfliteModel.open(floatModel)), g, plan,
+                        options, report);
+                bytes = q.run(calib, summary);
+                floatNodes = q.floatNodes();
+            }
+        }
+        summary.put("ops", TfliteModel.of(bytes, "quantized model").opHistogram());
+        return new QuantResult(bytes, floatNodes, summary);
+    }
+}
