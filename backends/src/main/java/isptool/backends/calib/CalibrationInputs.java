@@ -140,7 +140,9 @@ public final class CalibrationInputs implements CalibrationSource {
         List<Item> r = new ArrayList<>();
         for (Path f : files) {
             if (!CalibrationFiles.isNpy(f)) {
-                requireFits(in, imageShape(f, options), f, "the image gives");
+                ImageSamples.Header h = ImageSamples.header(f);
+                requireFits(in, imageShape(f, h, options), f, "the image (" + h.describe()
+                        + (options.bayer() != null ? ", Bayer-packed" : "") + ") gives");
                 r.add(new Item(f, -1));
                 continue;
             }
@@ -160,8 +162,7 @@ public final class CalibrationInputs implements CalibrationSource {
     }
 
     /** The [1, C, H, W] an image file will give, from its header. */
-    private static long[] imageShape(Path file, ImageOptions options) {
-        ImageSamples.Header h = ImageSamples.header(file);
+    private static long[] imageShape(Path file, ImageSamples.Header h, ImageOptions options) {
         if (options.bayer() != null) {
             ImageSamples.requireBayerable(file, h);
             return new long[] {1, 4, h.height() / 2, h.width() / 2};
@@ -191,7 +192,7 @@ public final class CalibrationInputs implements CalibrationSource {
                 ? "; the channel count differs (grayscale gives 1, RGB 3, --bayer 4)"
                 : "; calibration samples are not resized: give them at the model's input size";
         throw new ModelException(file + ": " + what + " shape " + Arrays.toString(have) + " but input \"" + in.name()
-                + "\" is " + in.shape() + hint);
+                + "\" is " + Arrays.toString(want) + hint);
     }
 
     /** True if have matches want, where want's unknown (-1) dims match anything; a null want matches all. */
