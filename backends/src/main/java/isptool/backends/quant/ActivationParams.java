@@ -26,18 +26,12 @@ final class ActivationParams {
     static Map<Integer, Quantization> choose(QModel m, Set<Integer> floatOps, Map<Integer, double[]> ranges,
             DType act) {
         ActivationParams groups = new ActivationParams(m.tensors.size());
-        Map<Integer, double[]> constantRanges = new HashMap<>();
+        Map<Integer, double[]> extra = new HashMap<>();
         for (int k = 0; k < m.ops.size(); k++) {
-            Op op = m.ops.get(k);
-            if (!floatOps.contains(k)) {
-                groups.join(m, op, constantRanges);
+            if (!floatOps.contains(k) && OpKinds.sameAsInput(m.ops.get(k).opName())) {
+                groups.joinFirst(m, m.ops.get(k));
             }
         }
-        Map<Integer, double[]> groupRange = new HashMap<>();
-        Map<Integer, double[]> all = new HashMap<>(ranges);
-        constantRanges.forEach(all::put);
-        all.forEach((t, r) -> groupRange.merge(groups.find(t), r.clone(),
-                (a, b) -> new double[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])}));
         Map<Integer, Quantization> fixed = new HashMap<>();
         for (int k = 0; k < m.ops.size(); k++) {
             Quantization f = OpKinds.fixedOutput(m.ops.get(k).opName(), act);
@@ -45,6 +39,15 @@ final class ActivationParams {
                 fixed.putIfAbsent(groups.find(m.ops.get(k).outputs[0]), f);
             }
         }
+        for (int k = 0; k < m.ops.size(); k++) {
+            if (!floatOps.contains(k) && OpKinds.allSame(m.ops.get(k).opName())) {
+                groups.joinAll(m, m.ops.get(k), fixed.keySet(), ranges, extra);
+            }
+        }
+        Map<Integer, double[]> groupRange = new HashMap<>();
+        Map<Integer, double[]> all = new HashMap<>(ranges);
+        extra.forEach((t, r) -> all.merge(t, r, ActivationParams::union));
+        all.forEach((t, r) -> groupRange.merge(groups.find(t), r.clone(), ActivationParams::union));
         Map<Integer, Quantization> params = new HashMap<>();
         for (int t = 0; t < m.tensors.size(); t++) {
             if (m.tensor(t).isConstant()) {
@@ -63,30 +66,42 @@ final class ActivationParams {
         return params;
     }
 
-    /** Joins the tensors op requires to share parameters; constants it shares with widen the group's range. */
-    private void join(QModel m, Op op, Map<Integer, double[]> constantRanges) {
-        boolean all = OpKinds.allSame(op.opName());
-        if (!all && !OpKinds.sameAsInput(op.opName())) {
-            return;
-        }
-        int first = -1;
+    private static double[] union(double[] a, double[] b) {
+        return new double[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])};
+    }
+
+    /** Output params = the data input's (the first activation input). */
+    private void joinFirst(QModel m, Op op) {
         for (int t : op.inputs) {
-            if (t < 0 || m.tensor(t).isConstant()) {
-                if (all && t >= 0 && m.tensor(t).isFloatConstant()) {
-                    constantRanges.merge(op.outputs[0], range(m.tensor(t).data),
-                            (a, b) -> new double[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+            if (t >= 0 && !m.tensor(t).isConstant()) {
+                for (int o : op.outputs) {
+                    union(t, o);
                 }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Every input and the output share params. An input whose group has fixed params (a LOGISTIC
+     * output, say) is not joined: its range widens the group and the rewrite requantizes it; float
+     * constants widen the group too.
+     */
+    private void joinAll(QModel m, Op op, Set<Integer> fixedRoots, Map<Integer, double[]> ranges,
+            Map<Integer, double[]> extra) {
+        int out = op.outputs[0];
+        for (int t : op.inputs) {
+            if (t < 0 || m.tensor(t).isConstant() && !m.tensor(t).isFloatConstant()) {
                 continue;
             }
-            if (first < 0) {
-                first = t;
-            } else if (all) {
-                union(first, t);
-            }
-        }
-        for (int o : op.outputs) {
-            if (first >= 0) {
-                union(first, o);
+            if (m.tensor(t).isFloatConstant()) {
+                extra.merge(out, range(m.tensor(t).data), ActivationParams::union);
+            } else if (fixedRoots.contains(find(t))) {
+                if (ranges.containsKey(t)) {
+                    extra.merge(out, ranges.get(t), ActivationParams::union);
+                }
+            } else {
+                union(t, out);
             }
         }
     }
@@ -109,7 +124,12 @@ final class ActivationParams {
         return t;
     }
 
+    /** Joins b's group into a's. */
     private void union(int a, int b) {
-        parent[find(a)] = find(b);
+        int ra = find(a);
+        int rb = find(b);
+        if (ra != rb) {
+            parent[rb] = ra;
+        }
     }
 }

@@ -3,7 +3,9 @@ package isptool.backends.quant;
 import isptool.backends.layout.LayoutPlan;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
+import isptool.graph.Shape;
 import isptool.graph.Tensor;
+import isptool.graph.Value;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,16 +46,35 @@ final class Calibration {
         return stats;
     }
 
+    /** True when the dims match, a dynamic (negative) dim matching any size. */
+    private static boolean fits(long[] want, long[] have) {
+        if (want.length != have.length) {
+            return false;
+        }
+        for (int d = 0; d < want.length; d++) {
+            if (want[d] >= 0 && want[d] != have[d]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The inputs and every activation for sample i, stored layout. */
     private static Map<String, Tensor> sample(Probe probe, Graph g, LayoutPlan plan, CalibrationSource calib, int i)
             throws IOException {
         Map<String, Tensor> onnx = calib.sample(i);
-        g.inputs().forEach(in -> {
-            if (!onnx.containsKey(in.name())) {
+        for (Value in : g.inputs()) {
+            Tensor t = onnx.get(in.name());
+            if (t == null) {
                 throw new ModelException("calibration sample " + calib.describe(i) + " has no tensor for input \""
                         + in.name() + "\"; give one per input");
             }
-        });
+            if (in.shape() != null && !fits(in.shape().dims(), t.shape())) {
+                throw new ModelException("calibration sample " + calib.describe(i) + " gives input \"" + in.name()
+                        + "\" shape " + Shape.of(t.shape()) + " but the model takes " + in.shape()
+                        + "; give samples of the model's input shape (NCHW)");
+            }
+        }
         Map<String, Tensor> stored = Probe.toStored(g, plan, onnx);
         Map<String, Tensor> all = new HashMap<>(stored);
         all.putAll(probe.run(stored));

@@ -4,7 +4,9 @@ import isptool.backends.quant.QModel.Op;
 import isptool.backends.quant.QModel.Tens;
 import isptool.graph.DType;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.tensorflow.lite.schema.BuiltinOperator;
 
 /**
@@ -20,11 +22,20 @@ final class Fp16Rewrite {
     private Fp16Rewrite() {
     }
 
-    /** Rewrites m in place; returns how many constants became float16. */
-    static int apply(QModel m) {
+    /** Rewrites m in place, except the constants of the operators in keep; returns how many became float16. */
+    static int apply(QModel m, Set<Integer> keep) {
+        Set<Integer> kept = new HashSet<>();
+        for (int k : keep) {
+            for (int i : m.ops.get(k).inputs) {
+                kept.add(i);
+            }
+        }
         List<Op> dequantize = new ArrayList<>();
         for (Op op : m.ops) {
             for (int i : op.inputs) {
+                if (kept.contains(i)) {
+                    continue;
+                }
                 Tens t = i < 0 ? null : m.tensor(i);
                 if (t != null && t.isFloatConstant()) {
                     int half = m.addConstant(t.name + "/fp16", t.data.cast(DType.FLOAT16), null);

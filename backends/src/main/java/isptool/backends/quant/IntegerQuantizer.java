@@ -9,10 +9,8 @@ import isptool.backends.tflite.TfliteType;
 import isptool.graph.DType;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
-import isptool.graph.Node;
 import isptool.graph.Shape;
 import isptool.graph.Tensor;
-import isptool.graph.Value;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +44,8 @@ final class IntegerQuantizer {
     private final DType act;
     /** Float operators by source index, with the reason. */
     private final Map<Integer, String> floatOps = new TreeMap<>();
+    /** The ONNX node of each operator, computed on first use. */
+    private String[] onnxNodes;
 
     IntegerQuantizer(QModel m, Graph g, LayoutPlan plan, QuantOptions options, Progress progress) {
         this.m = m;
@@ -86,8 +86,9 @@ final class IntegerQuantizer {
                 summary.put("tensors_quantized", params.size());
             } else {
                 int op = refusedOp(refusal, rewrite, attempt);
-                floatOps.put(op, "TFLite has no " + act.name().toLowerCase(Locale.ROOT) + " kernel for it ("
-                        + refusal + ")");
+                int at = refusal.indexOf(" model: ");
+                floatOps.put(op, "TFLite's kernels refuse its " + act.name().toLowerCase(Locale.ROOT) + " form: "
+                        + (at < 0 ? refusal : refusal.substring(at + " model: ".length())));
             }
         }
         summary.put("method", method.name().toLowerCase(Locale.ROOT));
@@ -104,7 +105,7 @@ final class IntegerQuantizer {
     List<String> floatNodes() {
         Set<String> r = new LinkedHashSet<>();
         for (int k : floatOps.keySet()) {
-            r.add(onnxNode(k, 0));
+            r.add(onnxNode(k));
         }
         return new ArrayList<>(r);
     }
@@ -112,9 +113,9 @@ final class IntegerQuantizer {
     private void chooseFloatOps() {
         for (int k = 0; k < m.ops.size(); k++) {
             Op op = m.ops.get(k);
-            String node = onnxNode(k, 0);
+            String node = onnxNode(k);
             OpKinds.Weighted w = OpKinds.weighted(op.opName());
-            if (options.floatOps() != null && options.floatOps().matcher(node).matches()) {
+            if (OnnxNodes.matches(options.floatOps(), node)) {
                 floatOps.put(k, "--float-ops matches it");
             } else if (!OpKinds.hasIntegerKernel(op.opName(), act)) {
                 floatOps.put(k, "TFLite has no " + act.name().toLowerCase(Locale.ROOT) + " kernel for "
@@ -136,29 +137,11 @@ final class IntegerQuantizer {
         return false;
     }
 
-    /**
-     * The ONNX node an operator comes from: the one writing a value named like an output of the
-     * operator; a decomposition's inner operators belong to the node of the operator that reads them.
-     */
-    private String onnxNode(int k, int depth) {
-        Op op = m.ops.get(k);
-        for (int t : op.outputs) {
-            Value v = g.value(m.tensor(t).name);
-            Node n = v == null ? null : Graph.producer(v);
-            if (n != null) {
-                return n.name();
-            }
+    private String onnxNode(int k) {
+        if (onnxNodes == null) {
+            onnxNodes = OnnxNodes.of(m, g);
         }
-        for (int t : op.outputs) {
-            for (int c = k + 1; c < m.ops.size() && depth < m.ops.size(); c++) {
-                for (int i : m.ops.get(c).inputs) {
-                    if (i == t) {
-                        return onnxNode(c, depth + 1);
-                    }
-                }
-            }
-        }
-        return m.tensor(op.outputs[0]).name;
+        return onnxNodes[k];
     }
 
     /** Channel means of the data input of every integer weighted operator. */
@@ -211,7 +194,7 @@ final class IntegerQuantizer {
         List<Object> r = new ArrayList<>();
         floatOps.forEach((k, why) -> {
             Map<String, Object> e = new LinkedHashMap<>();
-            e.put("node", onnxNode(k, 0));
+            e.put("node", onnxNode(k));
             e.put("op", m.ops.get(k).opName());
             e.put("reason", why);
             r.add(e);

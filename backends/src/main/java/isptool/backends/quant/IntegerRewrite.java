@@ -33,6 +33,7 @@ final class IntegerRewrite {
     private final Map<Integer, Integer> asInt = new HashMap<>();
     private final Map<Integer, Integer> asFloat = new HashMap<>();
     private final Map<Integer, Integer> copied = new HashMap<>();
+    private final Map<Integer, Integer> requantized = new HashMap<>();
     /** For each written operator, the source operator it came from (-1 for inserted QUANTIZE/DEQUANTIZE). */
     private final List<Integer> origin = new ArrayList<>();
 
@@ -204,7 +205,7 @@ final class IntegerRewrite {
         }
         Tens s = src.tensor(t);
         if (!s.isConstant()) {
-            return integerActivation(t);
+            return sharesOutputParams(op, i) ? requantized(t, params.get(op.outputs[0])) : integerActivation(t);
         }
         if (!s.isFloatConstant()) {
             return copy(t);
@@ -218,6 +219,35 @@ final class IntegerRewrite {
         }
         Quantization q = OpKinds.allSame(op.opName()) ? params.get(op.outputs[0]) : constantParams(s.data);
         return out.addConstant(s.name, QuantMath.quantize(s.data, q, act), q);
+    }
+
+    /** True when input i of op must have the output's params (TFLite's kernels copy or compare raw values). */
+    private boolean sharesOutputParams(Op op, int i) {
+        if (OpKinds.allSame(op.opName())) {
+            return true;
+        }
+        if (!OpKinds.sameAsInput(op.opName())) {
+            return false;
+        }
+        for (int j = 0; j < i; j++) {
+            if (op.inputs[j] >= 0 && !src.tensor(op.inputs[j]).isConstant()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The integer form of t with params q: t itself, or a requantizing QUANTIZE of it (once per tensor). */
+    private int requantized(int t, Quantization q) {
+        int from = integerActivation(t);
+        if (q == null || q.equals(params.get(t))) {
+            return from;
+        }
+        return requantized.computeIfAbsent(t, k -> {
+            int r = out.addActivation(src.tensor(k).name + "/requantized", TfliteType.of(act), src.tensor(k).shape, q);
+            emit(new Op(BuiltinOperator.QUANTIZE, QUANTIZE_REQUANT_VERSION, null, new int[] {from}, new int[] {r}), -1);
+            return r;
+        });
     }
 
     /** A corrected bias where the float model has none (only with bias correction). */

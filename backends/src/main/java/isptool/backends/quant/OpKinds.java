@@ -37,12 +37,15 @@ final class OpKinds {
 
     private static final Set<String> FIXED = Set.of("LOGISTIC", "TANH", "SOFTMAX");
 
-    /** The 16x8 kernels TFLite has (int16 activations); the others stay float in INT16X8 models. */
+    /**
+     * The 16x8 kernels TFLite has (int16 activations); the others stay float in INT16X8 models
+     * (TFLite 2.19 has no int16 PRELU or DEPTH_TO_SPACE).
+     */
     private static final Set<String> INT16 = Set.of("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED",
             "TRANSPOSE_CONV", "ADD", "SUB", "MUL", "LOGISTIC", "TANH", "SOFTMAX", "CONCATENATION", "RESHAPE",
             "SQUEEZE", "EXPAND_DIMS", "MAX_POOL_2D", "AVERAGE_POOL_2D", "MEAN", "SUM", "PAD", "STRIDED_SLICE",
             "SLICE", "SPLIT", "SPLIT_V", "TRANSPOSE", "RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR", "LEAKY_RELU",
-            "PRELU", "RELU", "RELU6", "MAXIMUM", "MINIMUM", "DEPTH_TO_SPACE", "SPACE_TO_DEPTH", "GATHER", "PACK",
+            "RELU", "RELU6", "MAXIMUM", "MINIMUM", "SPACE_TO_DEPTH", "GATHER", "PACK",
             "UNPACK", "HARD_SWISH", "GELU", "RSQRT", "ABS", "NEG", "REDUCE_MAX", "REDUCE_MIN", "TILE",
             "BROADCAST_TO", "ELU", "EXP", "LOG");
 

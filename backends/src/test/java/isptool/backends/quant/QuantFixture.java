@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntFunction;
 
 /**
  * A float TFLite model lowered as convert does (reparam, tflite-prep, shapes, NHWC plan), smooth
@@ -89,6 +90,11 @@ final class QuantFixture {
 
     /** n smooth images as calibration samples (seeds 1000..). */
     CalibrationSource calibration(int n) {
+        return source(n, i -> image(1000 + i));
+    }
+
+    /** n calibration samples made by the function. */
+    static CalibrationSource source(int n, IntFunction<Map<String, Tensor>> samples) {
         return new CalibrationSource() {
             @Override
             public int size() {
@@ -97,7 +103,7 @@ final class QuantFixture {
 
             @Override
             public Map<String, Tensor> sample(int i) {
-                return image(1000 + i);
+                return samples.apply(i);
             }
 
             @Override
@@ -118,6 +124,11 @@ final class QuantFixture {
         Path f = dir.resolve(g.name() + "." + label + ".tflite");
         Files.write(f, r.model());
         return f;
+    }
+
+    /** Writes r to a file named after its precision. */
+    Path model(QuantResult r) throws IOException {
+        return write(r, r.summary().get("precision") + "-" + System.nanoTime());
     }
 
     /** The mean output PSNR over two held-out smooth images (seeds 1 and 2). */
