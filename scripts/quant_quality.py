@@ -31,11 +31,17 @@ NETS = {
     "ecbsr": ("rgb24", []),
     "fsrcnn": ("gray24", []),
     "nafnet_like": ("rgb32", []),
+    "sensitive_net": ("rgb32", []),
+}
+
+# nets with a quantization-sensitive layer -> --float-ops keeping it float (node names as --per-layer prints them)
+MIXED = {
+    "sensitive_net": "^/act_1/Relu$|^/tail/Conv$",
 }
 
 CONFIGS = [
     ("FP16", ["--precision", "fp16"]),
-    ("INT8 minmax", ["--precision", "int8", "--calib-method", "minmax", "--no-bias-correction"]),
+    ("INT8 minmax, no bias corr.", ["--precision", "int8", "--calib-method", "minmax", "--no-bias-correction"]),
     ("INT8 percentile + bias corr. (default)", ["--precision", "int8"]),
     ("INT16x8", ["--precision", "int16x8"]),
 ]
@@ -54,14 +60,14 @@ def held_out_tensor(png, bayer):
     return x[None].astype(np.float32)
 
 
-def measure(net, work):
+def measure(net, work, configs):
     folder, extra = NETS[net]
     images = sorted((CALIB / folder).glob("*.png"))
     calibration, held = images[:-1], images[-1]
     held_npy = work / f"{net}.heldout.npy"
     np.save(held_npy, held_out_tensor(held, "--bayer" in extra))
     row = {}
-    for name, options in CONFIGS:
+    for name, options in configs:
         report = work / f"{net}.report.json"
         cmd = [str(ROOT / "isptool"), "convert", str(ROOT / "testdata" / f"{net}.onnx"), "-o",
                str(work / f"{net}.tflite"), "--report", str(report), "--verify-input", str(held_npy), *options]
@@ -70,8 +76,8 @@ def measure(net, work):
         run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:
             print(f"{net} {name}: {run.stderr.strip().splitlines()[-1]}", file=sys.stderr)
-            if run.returncode == 2 and name == CONFIGS[0][0]:
-                return {n: "not converted" for n, _ in CONFIGS}  # the float model itself is refused
+            if run.returncode == 2 and name == configs[0][0]:
+                return {n: "not converted" for n, _ in configs}  # the float model itself is refused
             row[name] = "refused" if run.returncode == 2 else f"exit {run.returncode}"
             continue
         quality = json.loads(report.read_text())["quantization"]["quality"]
@@ -83,11 +89,22 @@ def measure(net, work):
 def main():
     nets = sys.argv[1:] or list(NETS)
     with tempfile.TemporaryDirectory() as tmp:
-        rows = {net: measure(net, Path(tmp)) for net in nets}
-    print("| net | " + " | ".join(name for name, _ in CONFIGS) + " |")
-    print("|---|" + "---:|" * len(CONFIGS))
+        rows = {net: measure(net, Path(tmp), CONFIGS) for net in nets}
+        mixed = {net: measure(net, Path(tmp), [(c, ["--precision", "int8"] + extra) for c, extra in
+                                               [("INT8 default", []), ("+ --float-ops " + MIXED[net].replace("|", "\\|"),
+                                                                        ["--float-ops", MIXED[net]])]])
+                 for net in nets if net in MIXED}
+    table(rows, [name for name, _ in CONFIGS])
+    for net, row in mixed.items():
+        print()
+        table({net: row}, list(row))
+
+
+def table(rows, columns):
+    print("| net | " + " | ".join(columns) + " |")
+    print("|---|" + "---:|" * len(columns))
     for net, row in rows.items():
-        print(f"| {net} | " + " | ".join(row[name] for name, _ in CONFIGS) + " |")
+        print(f"| {net} | " + " | ".join(row[c] for c in columns) + " |")
 
 
 if __name__ == "__main__":

@@ -151,6 +151,34 @@ class ConvertQuantTest {
         assertTrue(kept.contains("/tail/compress/Conv"), kept.toString());
     }
 
+    /**
+     * sensitive_net's wide conv has one channel 64x larger than the rest, so its per-tensor int8
+     * range starves the others; keeping it and its consumer float (by the node names --per-layer
+     * prints: the conv is fused into its ReLU) gains over 10 dB on the calibration images.
+     */
+    @Test
+    void floatOpsRecoverASensitiveLayer() throws IOException {
+        List<String> common = List.of("convert", TestFiles.testdata("sensitive_net.onnx").toString(), "--precision",
+                "int8", "--calibration", TestFiles.testdata("calib/rgb32").toString(), "--report",
+                tmp.resolve("report.json").toString(), "-o");
+        List<String> plain = new ArrayList<>(common);
+        plain.addAll(List.of(tmp.resolve("plain.tflite").toString(), "--per-layer"));
+        TestFiles.Run run = TestFiles.isptool(plain.toArray(String[]::new));
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().lines().anyMatch(l -> l.contains("/tail/Conv ") && l.endsWith("<- worst")), run.out());
+        double int8 = quantization().get("quality").get("calibration").get(0).get("psnr_mean_db").asDouble();
+
+        List<String> mixed = new ArrayList<>(common);
+        mixed.addAll(List.of(tmp.resolve("mixed.tflite").toString(), "--float-ops", "^/act_1/Relu$|^/tail/Conv$"));
+        run = TestFiles.isptool(mixed.toArray(String[]::new));
+        assertEquals(0, run.status(), run.out() + run.err());
+        double kept = quantization().get("quality").get("calibration").get(0).get("psnr_mean_db").asDouble();
+        assertTrue(kept > int8 + 10, "int8 " + int8 + " dB, with the sensitive layer float " + kept + " dB");
+        TfliteModel m = TfliteModel.open(tmp.resolve("mixed.tflite"));
+        assertEquals(2, m.operators().stream().filter(op -> op.opName().equals("CONV_2D"))
+                .filter(op -> m.tensor(op.outputs().get(0)).type() == TfliteType.FLOAT32).count());
+    }
+
     /** --per-layer: a row for every CONV_2D's output, in graph order, with the worst row marked. */
     @Test
     void perLayerPrintsARowPerConv() throws IOException {
