@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -105,6 +106,29 @@ class CalibrationInputsTest {
             assertArrayEquals(new long[] {1, 2, 4, 4}, in.sample(i).get("x").shape());
             assertTrue(in.describe(i).endsWith("batch.npy[" + i + "]"), in.describe(i));
         }
+    }
+
+    /** A two-input model: NAME=PATH per input, samples paired in sorted name order, counts must agree. */
+    @Test
+    void multiInputSamplesArePairedByName() throws IOException {
+        Graph g = graph(1, 3, 32, 32);
+        Value y = g.valueNamed("y");
+        y.setType(DType.FLOAT, Shape.of(1, 2, 4, 4));
+        g.addInput(y);
+        Tensor batch = random(new Random(3), 8, 2, 4, 4);
+        Npy.write(tmp.resolve("y.npy"), batch);
+        CalibrationInputs in = CalibrationInputs.open(g, List.of("y=" + tmp.resolve("y.npy"),
+                "x=" + calib("rgb32")), ImageOptions.DEFAULT);
+        assertEquals(8, in.size());
+        Map<String, Tensor> s = in.sample(5);
+        assertEquals(List.of("x", "y"), List.copyOf(s.keySet()));
+        assertArrayEquals(Arrays.copyOfRange(batch.toFloats(), 5 * 32, 6 * 32), s.get("y").toFloats());
+        assertTrue(in.describe(5).contains("rgb32_005.png") && in.describe(5).contains("y.npy[5]"), in.describe(5));
+
+        refused(g, "x=" + calib("rgb32"), ImageOptions.DEFAULT, "no samples for input \"y\"", "y=DIR");
+        ModelException e = assertThrows(ModelException.class, () -> CalibrationInputs.open(g,
+                List.of("x=" + calib("rgb32/rgb32_000.png"), "y=" + tmp.resolve("y.npy")), ImageOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("1 samples for input \"x\" but 8 for \"y\""), e.getMessage());
     }
 
     /** 8-bit RGB PNG: HWC -> CHW, (p * scale - mean[c]) / std[c] computed here in double from the saved pixels. */
