@@ -197,13 +197,19 @@ final class IntegerRewrite {
         });
     }
 
-    /** Input i of integer operator k: activations in integer form, float constants quantized for their role. */
+    /**
+     * Input i of integer operator k: float activations in integer form (int32 and other non-float
+     * activations as they are), float constants quantized for their role.
+     */
     private int integerInput(int k, Op op, int i) {
         int t = op.inputs[i];
         if (t < 0) {
             return biasIfNeeded(k, op, i);
         }
         Tens s = src.tensor(t);
+        if (!s.isConstant() && s.type != TfliteType.FLOAT32) {
+            return floatInput(t);
+        }
         if (!s.isConstant()) {
             return sharesOutputParams(op, i) ? requantized(t, params.get(op.outputs[0])) : integerActivation(t);
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import isptool.backends.tflite.Quantization;
 import isptool.backends.tflite.TfliteModel;
 import isptool.backends.tflite.TfliteModel.OperatorInfo;
+import isptool.backends.tflite.TfliteRunner;
 import isptool.backends.tflite.TfliteType;
 import isptool.graph.ModelException;
 import isptool.graph.Tensor;
@@ -253,8 +254,17 @@ class QuantizerTest {
         assertEquals(TfliteType.FLOAT32, m.inputs().get(0).type());
         assertEquals(4, m.count("DEQUANTIZE"), "two weights and two biases");
         assertFalse(m.tensors().stream().anyMatch(t -> t.isConstant() && t.type() == TfliteType.FLOAT32));
-        double psnr = f.psnr(f.model(r));
+        Path file = f.model(r);
+        double psnr = f.psnr(file);
         assertTrue(psnr > 60, "PSNR " + psnr);
+        assertXnnpackTakesTheConvs(file);
+    }
+
+    /** XNNPACK (TFLite's default CPU delegate) runs at least the convs: the float16 form is one it recognizes. */
+    private static void assertXnnpackTakesTheConvs(Path file) {
+        try (TfliteRunner r = TfliteRunner.open(file)) {
+            assertTrue(r.delegatedOperatorCount() >= 2, r.delegatedOperatorCount() + " delegated operators");
+        }
     }
 
     @Test
