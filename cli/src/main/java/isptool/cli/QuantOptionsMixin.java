@@ -7,6 +7,7 @@ import isptool.backends.quant.CalibrationMethod;
 import isptool.backends.quant.IoType;
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.QuantOptions;
+import isptool.backends.quant.Quantizer;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
 import java.util.ArrayList;
@@ -55,8 +56,9 @@ final class QuantOptionsMixin {
                     + " rows, G2 on the blue rows) whatever the pattern.")
     String bayer;
 
-    @Option(names = "--calib-method", defaultValue = "percentile", paramLabel = "minmax|percentile|mse",
-            description = "How activation ranges are chosen from the calibration data (default ${DEFAULT-VALUE}).")
+    @Option(names = "--calib-method", paramLabel = "minmax|percentile|mse",
+            description = "How activation ranges are chosen from the calibration data (default: the quantizer's"
+                    + " measured best, percentile).")
     String calibMethod;
 
     @Option(names = "--no-bias-correction", description = "Do not correct the biases for the mean quantization error.")
@@ -90,7 +92,7 @@ final class QuantOptionsMixin {
             throw new CommandLine.ParameterException(cl, "--io-type " + ioType + " needs an integer model:"
                     + " --precision int8 or int16x8");
         }
-        parse(cl, CalibrationMethod.class, calibMethod, "--calib-method");
+        method(cl);
         if (bayer != null) {
             parse(cl, BayerPattern.class, bayer, "--bayer");
         }
@@ -110,7 +112,12 @@ final class QuantOptionsMixin {
                     + e.getDescription());
         }
         return new QuantOptions(precision(cl), parse(cl, IoType.class, ioType, "--io-type"),
-                parse(cl, CalibrationMethod.class, calibMethod, "--calib-method"), !noBiasCorrection, keep);
+                method(cl), !noBiasCorrection, keep);
+    }
+
+    private CalibrationMethod method(CommandLine cl) {
+        return calibMethod == null ? Quantizer.DEFAULT_METHOD
+                : parse(cl, CalibrationMethod.class, calibMethod, "--calib-method");
     }
 
     /** The calibration samples, checked against g's inputs; null when none were given. */
