@@ -197,6 +197,11 @@ MODELS = [
                "Gather(indices (1,16,1,1) = 0..15), an identity (the exporter's as_strided for "
                "the channels-last tensor left by the permute).",
          noopt_notes="dynamo_noopt: SimpleGate's chunk is SplitToSequence -> SequenceAt x2."),
+    dict(name="sensitive_net", build=M.SensitiveNet, input_shape=(1, 3, 32, 32), seed=115,
+         notes="Mixed-precision case: 3x3 conv 3->16 + ReLU, 'wide' 3x3 16->16 + ReLU whose "
+               "channel 0 is scaled up 64x (and read scaled down 64x by the last conv), 3x3 "
+               "16->3, + input. The float function is ordinary; per-tensor int8 ranges of the "
+               "wide conv's output are dominated by channel 0. No BN: deploy 3 convs."),
     dict(name="mobilenet_v2", build=M.MobileNetV2Small, input_shape=(1, 3, 64, 64), seed=114,
          needs=["torchvision"],
          notes="torchvision.models.mobilenet_v2(weights=None, width_mult=0.25, num_classes=10) "

@@ -13,11 +13,12 @@ from .nafnet import NAFNetLike
 from .qarepvgg import QARepVGGNet
 from .repvgg import RepVGGNet
 from .seqpad import SeqZeroPadNet
+from .sensitive import SensitiveNet
 from .syenet import SYENetISP
 from .unet import UNetSmall
 
 __all__ = [
     "ACNet", "CSANetLike", "DBBNet", "ECBSR", "FSRCNN", "MAIISPNet", "MobileNetV2Small",
-    "MobileOneNet", "NAFNetLike", "QARepVGGNet", "RepVGGNet", "SeqZeroPadNet", "SYENetISP",
+    "MobileOneNet", "NAFNetLike", "QARepVGGNet", "RepVGGNet", "SeqZeroPadNet", "SensitiveNet", "SYENetISP",
     "UNetSmall", "count_deploy_convs", "randomize_model",
 ]

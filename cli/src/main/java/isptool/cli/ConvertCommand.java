@@ -1,6 +1,9 @@
 package isptool.cli;
 
+import isptool.backends.calib.CalibrationInputs;
 import isptool.backends.layout.LayoutPlan;
+import isptool.backends.quant.Precision;
+import isptool.backends.quant.QuantOptions;
 import isptool.backends.tflite.TfliteBuilder;
 import isptool.backends.tflite.TfliteModel;
 import isptool.backends.tflite.lower.OnnxToTflite;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -59,6 +63,9 @@ final class ConvertCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CommonOptions common;
 
+    @CommandLine.Mixin
+    QuantOptionsMixin quant;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -69,6 +76,7 @@ final class ConvertCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--io-layout must be nhwc or nchw, not \"" + ioLayout + "\"");
         }
+        quant.check(spec.commandLine());
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.inputShapes,
                 (loaded, reference, tmp) -> run(loaded.graph(), loaded, reference, tmp, out, t0));
@@ -88,6 +96,9 @@ final class ConvertCommand implements Callable<Integer> {
         ShapeInference.run(g);
         GraphStats after = GraphStats.of(g);
         LayoutPlan plan = LayoutPlan.of(g, nhwcIo());
+        Precision precision = quant.precision(spec.commandLine());
+        QuantOptions quantOptions = quant.options(spec.commandLine());
+        CalibrationInputs calib = quant.calibration(g, spec.commandLine());
         TfliteBuilder model = OnnxToTflite.lower(g, plan);
         model.write(tmp);
         long t1 = System.nanoTime();
@@ -111,10 +122,23 @@ final class ConvertCommand implements Callable<Integer> {
         opts.tolerance = tolerance;
         Verification.Result check = noVerify ? null
                 : Verification.compareOnnxWithTflite(reference, tmp, g, opts, common.seed, nhwcIo());
-        long t2 = System.nanoTime();
         if (check != null) {
             Reports.printVerification(out, check);
         }
+        if (calib != null) {
+            out.printf("  calibration: %d samples (%s ... %s)%n", calib.size(), calib.describe(0),
+                    calib.describe(calib.size() - 1));
+            calib.notes().forEach(note -> out.printf("    note: %s%n", note));
+        }
+        QuantizedConvert.Outcome quantized = null;
+        if (precision != Precision.FP32 && (check == null || check.ok())) {
+            String heldOut = verifyInputs.isEmpty() ? "random input, seed " + common.seed
+                    : String.join(", ", verifyInputs);
+            quantized = QuantizedConvert.run(tmp, g, plan, calib, quantOptions, quant.perLayer,
+                    quant.psnrFloor(spec.commandLine()), Verification.inputs(g, opts, common.seed), heldOut, out,
+                    spec.commandLine().getErr());
+        }
+        long t2 = System.nanoTime();
         if (common.report != null) {
             Map<String, Object> tflite = new LinkedHashMap<>();
             tflite.put("operators", written.operators().size());
@@ -130,6 +154,10 @@ final class ConvertCommand implements Callable<Integer> {
             json.put("passes", Reports.foldsJson(report));
             json.put("tflite", tflite);
             json.put("verification", check == null ? "skipped" : check.toJson());
+            json.put("precision", precision.name().toLowerCase(Locale.ROOT));
+            if (quantized != null) {
+                json.put("quantization", quantized.json());
+            }
             json.put("seconds", Map.of("convert", (t1 - t0) / 1e9, "total", (t2 - t0) / 1e9));
             json.put("memory", MemoryUse.toJson());
             Reports.writeJson(common.report, json);
@@ -137,6 +165,11 @@ final class ConvertCommand implements Callable<Integer> {
         if (check != null && !check.ok()) {
             spec.commandLine().getErr().printf("isptool: %s: the TFLite model differs from the ONNX model beyond"
                     + " tolerance (%s); %s was not written%n", input, check.worst(), output);
+            return Main.EXIT_MISMATCH;
+        }
+        if (quantized != null && quantized.failure() != null) {
+            spec.commandLine().getErr().printf("isptool: %s: the %s model is not close enough to float32: %s; %s was"
+                    + " not written%n", input, precision.name().toLowerCase(Locale.ROOT), quantized.failure(), output);
             return Main.EXIT_MISMATCH;
         }
         AtomicFiles.moveInto(tmp, output);

@@ -1,0 +1,154 @@
+package isptool.cli;
+
+import isptool.backends.calib.BayerPattern;
+import isptool.backends.calib.CalibrationInputs;
+import isptool.backends.calib.ImageOptions;
+import isptool.backends.quant.CalibrationMethod;
+import isptool.backends.quant.IoType;
+import isptool.backends.quant.Precision;
+import isptool.backends.quant.QuantOptions;
+import isptool.backends.quant.Quantizer;
+import isptool.graph.Graph;
+import isptool.graph.ModelException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** convert's quantization options: the precision, the calibration data and how to read it, the quality checks. */
+final class QuantOptionsMixin {
+    /** PSNR floor of an FP16 model against float32 when --min-psnr is not given. */
+    static final double FP16_MIN_PSNR = 60;
+
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|fp16|int8|int16x8",
+            description = "Number format of the written model: fp32 (default), fp16 (float16 weights), int8 (full"
+                    + " integer) or int16x8 (int16 activations, int8 weights); int8 and int16x8 need --calibration.")
+    String precision;
+
+    @Option(names = "--io-type", defaultValue = "float32", paramLabel = "float32|int8|uint8",
+            description = "Type of an integer model's inputs and outputs (default float32: QUANTIZE/DEQUANTIZE at the"
+                    + " borders inside the model).")
+    String ioType;
+
+    @Option(names = "--calibration", arity = "1..*", paramLabel = "[NAME=]DIR|FILE",
+            description = "Representative inputs: folders or files of .npy tensors (ONNX layout; [N, ...] holds N"
+                    + " samples) or 8/16-bit PNG and JPEG images at the input's size, read in sorted name order;"
+                    + " NAME= picks the input of a multi-input model.")
+    List<String> calibration = new ArrayList<>();
+
+    @Option(names = "--calib-scale", paramLabel = "S",
+            description = "Multiply image samples by S (default 1/255 for 8-bit, 1/65535 for 16-bit images).")
+    Double calibScale;
+
+    @Option(names = "--mean", split = ",", paramLabel = "a,b,c",
+            description = "Subtract per channel after scaling (one value, or one per channel).")
+    double[] mean;
+
+    @Option(names = "--std", split = ",", paramLabel = "a,b,c",
+            description = "Divide per channel after subtracting the mean (one value, or one per channel).")
+    double[] std;
+
+    @Option(names = "--bayer", paramLabel = "RGGB|BGGR|GRBG|GBRG",
+            description = "Pack single-channel RAW images into 4 half-resolution channels R, G1, G2, B (G1 on the red"
+                    + " rows, G2 on the blue rows) whatever the pattern.")
+    String bayer;
+
+    @Option(names = "--calib-method", paramLabel = "minmax|percentile|mse",
+            description = "How activation ranges are chosen from the calibration data (default: the quantizer's"
+                    + " measured best, percentile).")
+    String calibMethod;
+
+    @Option(names = "--no-bias-correction", description = "Do not correct the biases for the mean quantization error.")
+    boolean noBiasCorrection;
+
+    @Option(names = "--float-ops", paramLabel = "REGEX",
+            description = "ONNX nodes whose name matches stay float32 (mixed precision).")
+    String floatOps;
+
+    @Option(names = "--per-layer", description = "Also compare every intermediate tensor with onnxruntime.")
+    boolean perLayer;
+
+    @Option(names = "--min-psnr", paramLabel = "DB",
+            description = "Fail (exit 3, no output) if an output's PSNR against float32 is below DB (fp16 default: "
+                    + "60 dB).")
+    Double minPsnr;
+
+    Precision precision(CommandLine cl) {
+        return parse(cl, Precision.class, precision, "--precision");
+    }
+
+    /** Refuses options that do not fit the precision, before any work. */
+    void check(CommandLine cl) {
+        Precision p = precision(cl);
+        IoType io = parse(cl, IoType.class, ioType, "--io-type");
+        if (p == Precision.FP32 && (!calibration.isEmpty() || perLayer || minPsnr != null || floatOps != null)) {
+            throw new CommandLine.ParameterException(cl, "--calibration, --per-layer, --min-psnr and --float-ops apply"
+                    + " to --precision fp16, int8 or int16x8, not fp32");
+        }
+        if (!p.isInteger() && io != IoType.FLOAT32) {
+            throw new CommandLine.ParameterException(cl, "--io-type " + ioType + " needs an integer model:"
+                    + " --precision int8 or int16x8");
+        }
+        method(cl);
+        if (bayer != null) {
+            parse(cl, BayerPattern.class, bayer, "--bayer");
+        }
+        if (p.isInteger() && calibration.isEmpty()) {
+            throw new ModelException("--precision " + precision + " needs calibration data to choose activation"
+                    + " ranges: pass --calibration DIR with a few dozen representative inputs (PNG/JPEG images at the"
+                    + " model's input size or .npy tensors in its input layout), or use --precision fp16");
+        }
+    }
+
+    QuantOptions options(CommandLine cl) {
+        Pattern keep;
+        try {
+            keep = floatOps == null ? null : Pattern.compile(floatOps);
+        } catch (PatternSyntaxException e) {
+            throw new CommandLine.ParameterException(cl, "--float-ops " + floatOps + " is not a regular expression: "
+                    + e.getDescription());
+        }
+        return new QuantOptions(precision(cl), parse(cl, IoType.class, ioType, "--io-type"),
+                method(cl), !noBiasCorrection, keep);
+    }
+
+    private CalibrationMethod method(CommandLine cl) {
+        return calibMethod == null ? Quantizer.DEFAULT_METHOD
+                : parse(cl, CalibrationMethod.class, calibMethod, "--calib-method");
+    }
+
+    /** The calibration samples, checked against g's inputs; null when none were given. */
+    CalibrationInputs calibration(Graph g, CommandLine cl) {
+        if (calibration.isEmpty()) {
+            return null;
+        }
+        ImageOptions image = new ImageOptions(calibScale, mean, std,
+                bayer == null ? null : parse(cl, BayerPattern.class, bayer, "--bayer"));
+        return CalibrationInputs.open(g, calibration, image);
+    }
+
+    /** The PSNR every output must reach, or NaN for none. */
+    double psnrFloor(CommandLine cl) {
+        if (minPsnr != null) {
+            return minPsnr;
+        }
+        return precision(cl) == Precision.FP16 ? FP16_MIN_PSNR : Double.NaN;
+    }
+
+    private static <E extends Enum<E>> E parse(CommandLine cl, Class<E> type, String value, String option) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            names.add(type == BayerPattern.class ? e.name() : e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new CommandLine.ParameterException(cl, option + " must be " + String.join(", ", names) + ", not \""
+                + value + "\"");
+    }
+}
