@@ -19,7 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code isptool convert}: the testdata ISP/SR nets become NHWC float32 TFLite models with no
@@ -58,44 +58,36 @@ class ConvertCommandTest {
         assertTrue(r.get("verification").get("ok").asBoolean());
     }
 
-    /** Every export of the nets in the subset: the TFLite output equals PyTorch's to 1e-4 relative. */
+    /** Every export of every testdata network: no TRANSPOSE, and the TFLite output equals PyTorch's to 1e-4 relative. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"syenet_isp", "syenet_isp.dynamo", "syenet_isp.dynamo_noopt",
-            "mai_isp", "mai_isp.dynamo", "mai_isp.dynamo_noopt",
-            "ecbsr", "ecbsr.dynamo", "ecbsr.dynamo_noopt",
-            "csanet_like", "csanet_like.dynamo", "csanet_like.dynamo_noopt",
-            "acnet", "dbb", "mobileone", "qarepvgg", "seq_zero_pad",
-            "unet_small", "unet_small.dynamo", "unet_small.dynamo_noopt",
-            "fsrcnn", "fsrcnn.dynamo", "fsrcnn.dynamo_noopt",
-            "mobilenet_v2", "mobilenet_v2.dynamo", "mobilenet_v2.dynamo_noopt",
-            "repvgg", "repvgg.dynamo", "repvgg.dynamo_noopt"})
-    void matchesPyTorch(String name) throws Exception {
-        String base = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
-        Path out = tmp.resolve(name + ".tflite");
-        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata(name + ".onnx").toString(), "-o",
-                out.toString(), "--verify-input", TestFiles.testdata(base + ".input.npy").toString());
+    @MethodSource("isptool.cli.ReparamTestdataTest#exports")
+    void matchesPyTorch(String file, JsonNode model) throws Exception {
+        Path out = tmp.resolve(file + ".tflite");
+        Path input = TestFiles.testdata(model.get("input").asText());
+        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata(file).toString(), "-o", out.toString(),
+                "--verify-input", input.toString());
         assertEquals(0, run.status(), run.out() + run.err());
-        assertEquals(0, TfliteModel.open(out).count("TRANSPOSE"));
+        assertEquals(0, TfliteModel.open(out).count("TRANSPOSE"), run.out());
 
-        Tensor input = TensorFiles.read(TestFiles.testdata(base + ".input.npy"));
-        Tensor expected = TensorFiles.read(TestFiles.testdata(base + ".output.npy"));
+        Tensor expected = TensorFiles.read(TestFiles.testdata(model.get("output").asText()));
         Tensor got;
         try (TfliteRunner r = TfliteRunner.open(out)) {
             String in = r.inputNames().get(0);
-            got = StoredTensors.toNchw(r.run(Map.of(in, StoredTensors.toNhwc(input))).values().iterator().next());
+            got = StoredTensors.toNchw(r.run(Map.of(in, StoredTensors.toNhwc(TensorFiles.read(input))))
+                    .values().iterator().next());
         }
         Comparison c = Comparison.of("output", expected, got);
-        assertTrue(c.withinRelative(1e-4), name + ": " + c);
+        assertTrue(c.withinRelative(1e-4), file + ": " + c);
     }
 
     @Test
     void unsupportedOpIsRefusedByName() {
-        Path out = tmp.resolve("nafnet.tflite");
-        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("nafnet_like.onnx").toString(), "-o",
-                out.toString());
+        Path out = tmp.resolve("conv1d.tflite");
+        Path model = ConformanceReparamTest.conformance().resolve("pytorch-converted/test_Conv1d/model.onnx");
+        TestFiles.Run run = TestFiles.isptool("convert", model.toString(), "-o", out.toString());
         assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.out() + run.err());
-        assertTrue(run.err().contains("nafnet_like.onnx: node \"/blocks/blocks.1/norm1/norm/LayerNormalization\""
-                + " (LayerNormalization): LayerNormalization has no TFLite lowering"), run.err());
+        assertTrue(run.err().contains("model.onnx: node \"Conv\" (Conv): only 2-D convolutions (rank-4 input) are"
+                + " lowered so far, input is [2,4,10]"), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
         assertFalse(Files.exists(out));
     }
