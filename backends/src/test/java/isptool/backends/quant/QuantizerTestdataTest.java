@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The testdata ISP and super-resolution nets converted as convert does, quantized with 16 smooth
+ * The testdata ISP, super-resolution and denoising nets converted as convert does, quantized with 16 smooth
  * calibration images and run in the TFLite interpreter against onnxruntime on held-out images.
  * The PSNR floors are the figures measured here (PERCENTILE with bias correction) rounded down
  * by about a decibel; mai_isp is limited by TANH's fixed int8 output scale 1/128 on outputs
@@ -33,7 +33,7 @@ class QuantizerTestdataTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"syenet_isp, 53.5", "mai_isp, 40.0", "unet_small, 56.5", "csanet_like, 53.0", "ecbsr, 51.5",
-        "fsrcnn, 50.0"})
+        "fsrcnn, 50.0", "nafnet_like, 49.5"})
     void precisionsOrderAsExpected(String net, double int8Floor) throws IOException {
         QuantFixture f = QuantFixture.testdata(net, tmp);
         Path fp16 = f.write(f.quantize(Precision.FP16, null, false, null), "fp16");
