@@ -26,6 +26,16 @@ final class Intermediates {
      * (element type only: onnxruntime infers the shape). Graph inputs and constants are left out;
      * the caller has them already.
      */
+    /** The value named name: a node output, graph input or constant; otherwise a one-line error. */
+    static Value valueNamed(Graph g, String name) {
+        Value v = g.value(name);
+        if (v == null || (v.producer() == null && !v.isConstant() && !g.isGraphInput(v))) {
+            throw new ModelException(g.source() + ": the model has no value named \"" + name
+                    + "\"; give the name of a node output");
+        }
+        return v;
+    }
+
     static ModelProto exposeAsOutputs(Graph g, List<String> names) {
         ModelProto m = OnnxExporter.toProto(g);
         GraphProto.Builder gp = m.getGraph().toBuilder();
@@ -34,11 +44,7 @@ final class Intermediates {
             outputs.add(o.getName());
         }
         for (String name : names) {
-            Value v = g.value(name);
-            if (v == null || (v.producer() == null && !v.isConstant() && !g.isGraphInput(v))) {
-                throw new ModelException(g.source() + ": the model has no value named \"" + name
-                        + "\"; give the name of a node output");
-            }
+            Value v = valueNamed(g, name);
             if (v.producer() == null || !outputs.add(name)) {
                 continue;
             }

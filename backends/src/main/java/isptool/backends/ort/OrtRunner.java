@@ -290,17 +290,16 @@ public final class OrtRunner implements AutoCloseable {
      */
     public static Map<String, Tensor> runCapturing(Graph g, Map<String, Tensor> inputs, List<String> values,
             Options options) {
-        ModelProto withOutputs = Intermediates.exposeAsOutputs(g, values);
         List<String> computed = new ArrayList<>();
         for (String name : values) {
-            Value v = g.value(name);
+            Value v = Intermediates.valueNamed(g, name);
             if (!g.isGraphInput(v) && !v.isConstant() && !computed.contains(name)) {
                 computed.add(name);
             }
         }
         Map<String, Tensor> fromOrt = Map.of();
         if (!computed.isEmpty()) {
-            try (OrtRunner r = open(withOutputs, g.source(), options)) {
+            try (OrtRunner r = openCapturing(g, computed, options)) {
                 fromOrt = r.run(inputs, computed);
             }
         }
@@ -310,6 +309,14 @@ public final class OrtRunner implements AutoCloseable {
             out.put(name, g.isGraphInput(v) ? inputs.get(name) : v.isConstant() ? v.constant() : fromOrt.get(name));
         }
         return out;
+    }
+
+    /**
+     * Opens g with the named computed values (intermediates) as extra outputs, to run many inputs
+     * and read them with {@link #run(Map, Collection)}.
+     */
+    public static OrtRunner openCapturing(Graph g, List<String> values, Options options) {
+        return open(Intermediates.exposeAsOutputs(g, values), g.source(), options);
     }
 
     /** Opens a model once and runs it: the common one-shot reference run. */

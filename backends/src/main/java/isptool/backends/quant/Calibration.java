@@ -1,22 +1,31 @@
 package isptool.backends.quant;
 
+import isptool.backends.layout.Layout;
 import isptool.backends.layout.LayoutPlan;
+import isptool.backends.ort.OrtRunner;
+import isptool.backends.tflite.lower.StoredTensors;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
 import isptool.graph.Shape;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Runs the float TFLite model on every calibration sample, one at a time, with all its
- * intermediates exposed, and collects each tensor's statistics: a first pass for ranges and
- * channel means, a second for histograms over those ranges when the method needs them.
- *
- * <p>The float TFLite model computes the ONNX values (the lowering is verified equal to
- * onnxruntime) and also the TFLite-only intermediates of decompositions, in their stored layout.
+ * Runs every calibration sample, one at a time, through the float graph in onnxruntime with the
+ * intermediate values the TFLite model has tensors for as extra outputs, and collects each
+ * tensor's statistics: a first pass for ranges and channel means, a second for histograms over
+ * those ranges when the method needs them. Tensors only the TFLite model has (the intermediates
+ * of decomposed ops, and tensors the quantizer's float rewrites changed) come from the float
+ * TFLite model run with all its activations exposed.
+ * Everything is observed in the stored (TFLite) layout.
  */
 final class Calibration {
     private Calibration() {
@@ -27,11 +36,14 @@ final class Calibration {
             boolean histograms, Progress progress) throws IOException {
         Map<String, TensorStats> stats = new HashMap<>();
         int n = calib.size();
-        try (Probe probe = Probe.open(floatModel)) {
+        List<String> fromOnnx = onnxValues(floatModel, g);
+        Set<String> differs = new HashSet<>();
+        try (Probe probe = Probe.open(floatModel);
+                OrtRunner ort = OrtRunner.openCapturing(g, fromOnnx, OrtRunner.Options.REFERENCE)) {
             for (int pass = 0; pass < (histograms ? 2 : 1); pass++) {
                 String phase = pass == 0 ? "calibrating" : "calibrating (histograms)";
                 for (int i = 0; i < n; i++) {
-                    for (Map.Entry<String, Tensor> e : sample(probe, g, plan, calib, i).entrySet()) {
+                    for (Map.Entry<String, Tensor> e : sample(probe, ort, fromOnnx, differs, g, plan, calib, i).entrySet()) {
                         TensorStats s = stats.computeIfAbsent(e.getKey(), k -> new TensorStats());
                         if (pass == 0) {
                             s.observe(e.getValue());
@@ -59,9 +71,44 @@ final class Calibration {
         return true;
     }
 
+    /**
+     * True if the TFLite tensor holds the ONNX value: same shape and equal to 1e-4 of its range.
+     * Not so where the quantizer's float rewrites changed what a tensor holds (RSQRT in place of
+     * SQRT keeps the tensor's name); those tensors are observed in the TFLite model instead.
+     */
+    private static boolean sameValue(Tensor tflite, Tensor reference) {
+        if (!Arrays.equals(tflite.shape(), reference.shape())) {
+            return false;
+        }
+        double[] a = tflite.toDoubles();
+        double[] b = reference.toDoubles();
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        double worst = 0;
+        for (int k = 0; k < a.length; k++) {
+            lo = Math.min(lo, b[k]);
+            hi = Math.max(hi, b[k]);
+            worst = Math.max(worst, Math.abs(a[k] - b[k]));
+        }
+        return worst <= 1e-4 * Math.max(hi - lo, 1e-12);
+    }
+
+    /** The float model's activations that are computed values of g (not inputs or constants). */
+    private static List<String> onnxValues(QModel floatModel, Graph g) {
+        List<String> r = new ArrayList<>();
+        for (int a : floatModel.activations()) {
+            String name = floatModel.tensors.get(a).name;
+            Value v = g.value(name);
+            if (v != null && !g.isGraphInput(v) && !v.isConstant() && v.producer() != null) {
+                r.add(name);
+            }
+        }
+        return r;
+    }
+
     /** The inputs and every activation for sample i, stored layout. */
-    private static Map<String, Tensor> sample(Probe probe, Graph g, LayoutPlan plan, CalibrationSource calib, int i)
-            throws IOException {
+    private static Map<String, Tensor> sample(Probe probe, OrtRunner ort, List<String> fromOnnx, Set<String> differs,
+            Graph g, LayoutPlan plan, CalibrationSource calib, int i) throws IOException {
         Map<String, Tensor> onnx = calib.sample(i);
         for (Value in : g.inputs()) {
             Tensor t = onnx.get(in.name());
@@ -78,6 +125,18 @@ final class Calibration {
         Map<String, Tensor> stored = Probe.toStored(g, plan, onnx);
         Map<String, Tensor> all = new HashMap<>(stored);
         all.putAll(probe.run(stored));
+        if (!fromOnnx.isEmpty()) {
+            ort.run(onnx, fromOnnx).forEach((name, t) -> {
+                Layout l = plan.layoutOf(g.value(name));
+                Tensor reference = l == null || l.isIdentity() ? t : StoredTensors.transpose(t, l.perm());
+                Tensor tflite = all.get(name);
+                if (tflite != null && !differs.contains(name) && sameValue(tflite, reference)) {
+                    all.put(name, reference);
+                } else {
+                    differs.add(name);
+                }
+            });
+        }
         return all;
     }
 }
