@@ -2,8 +2,8 @@
 """Measures convert's quantization quality on the testdata nets and prints the README's markdown table.
 
 For each net, `./isptool convert` runs with --precision fp16, int8 (minmax, no bias correction),
-int8 (the default method, percentile, with bias correction) and int16x8 (default method). The
-calibration set is the net's folder under testdata/calib/ minus its last image, which is held out:
+int8 (the default method, mse, with bias correction), int8 (percentile with bias correction) and
+int16x8 (default method). The calibration set is the net's folder under testdata/calib/ minus its last image, which is held out:
 it is turned into a .npy tensor here (same scaling, Bayer packing for RAW nets) and passed as
 --verify-input, so the PSNR reported is TFLite interpreter vs onnxruntime float32 on an image the
 calibration did not see. Figures are read from each run's --report JSON.
@@ -42,7 +42,8 @@ MIXED = {
 CONFIGS = [
     ("FP16", ["--precision", "fp16"]),
     ("INT8 minmax, no bias corr.", ["--precision", "int8", "--calib-method", "minmax", "--no-bias-correction"]),
-    ("INT8 percentile + bias corr. (default)", ["--precision", "int8"]),
+    ("INT8 mse + bias corr. (default)", ["--precision", "int8"]),
+    ("INT8 percentile + bias corr.", ["--precision", "int8", "--calib-method", "percentile"]),
     ("INT16x8", ["--precision", "int16x8"]),
 ]
 

@@ -58,7 +58,7 @@ final class QuantOptionsMixin {
 
     @Option(names = "--calib-method", paramLabel = "minmax|percentile|mse",
             description = "How activation ranges are chosen from the calibration data (default: the quantizer's"
-                    + " measured best, percentile).")
+                    + " measured best, mse). Products of two activations always keep their full range.")
     String calibMethod;
 
     @Option(names = "--no-bias-correction", description = "Do not correct the biases for the mean quantization error.")

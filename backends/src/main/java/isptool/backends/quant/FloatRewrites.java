@@ -10,7 +10,8 @@ import org.tensorflow.lite.schema.MulOptionsT;
 /**
  * Rewrites, before quantizing, float ops without integer kernels into equivalents that have them:
  * DIV by a constant becomes MUL by its reciprocal (computed in double), POW by 2 becomes MUL of
- * the base with itself, and SQRT feeding only a DIV becomes RSQRT feeding a MUL.
+ * the base with itself, and SQRT feeding only a DIV becomes RSQRT feeding a MUL (its output
+ * renamed NAME/rsqrt, since it no longer holds the ONNX value NAME).
  */
 final class FloatRewrites {
     private FloatRewrites() {
@@ -51,6 +52,8 @@ final class FloatRewrites {
         if (sqrt != null && sqrt.code == BuiltinOperator.SQRT && m.uses(div.inputs[1]) == 1) {
             sqrt.code = BuiltinOperator.RSQRT;
             sqrt.version = 1;
+            // it no longer holds the ONNX value of that name: calibration and per-layer reports must not pair them
+            m.tensor(sqrt.outputs[0]).name += "/rsqrt";
             toMul(div, div.inputs[0], div.inputs[1]);
             return true;
         }
