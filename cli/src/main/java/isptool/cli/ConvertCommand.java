@@ -29,10 +29,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code isptool convert IN.onnx -o OUT.tflite}: reparam, lower to an NHWC float32 TFLite model, prove it equal. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = {"Folds re-parameterizable blocks (as reparam does), lowers the graph to a float32 TFLite model",
-                "stored in NHWC with no layout TRANSPOSE (rank-4 inputs and outputs become NHWC), then runs the",
-                "ONNX model in onnxruntime and the TFLite model in the TFLite interpreter on the same input and",
-                "writes OUT only if they match."})
+        description = "Folds re-parameterizable blocks (as reparam does), lowers the graph to TFLite stored in NHWC"
+                + " with no layout TRANSPOSE, runs the ONNX model in onnxruntime and the TFLite model in the TFLite"
+                + " interpreter on the same input, and writes OUT only if they match; with --precision, then"
+                + " quantizes it (fp16, int8, int16x8) and reports its quality against float32.")
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN.onnx", description = "The model as exported from training.")
     Path input;
