@@ -2,6 +2,7 @@ package isptool.backends.quant;
 
 import isptool.backends.quant.QModel.Op;
 import isptool.backends.quant.QModel.Tens;
+import isptool.backends.tflite.TfliteType;
 import isptool.graph.Tensor;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.DivOptionsT;
@@ -11,18 +12,32 @@ import org.tensorflow.lite.schema.MulOptionsT;
  * Rewrites, before quantizing, float ops without integer kernels into equivalents that have them:
  * DIV by a constant becomes MUL by its reciprocal (computed in double), POW by 2 becomes MUL of
  * the base with itself, and SQRT feeding only a DIV becomes RSQRT feeding a MUL (its output
- * renamed NAME/rsqrt, since it no longer holds the ONNX value NAME).
+ * renamed NAME/rsqrt, since it no longer holds the ONNX value NAME). For 16x8, which has no int16
+ * PRELU, a PRELU whose constant slopes all lie in [0, 1] becomes MAXIMUM(x, MUL(x, slope)): for
+ * x >= 0 the slope can only shrink x, for x < 0 it can only raise it, so the maximum picks the
+ * PRELU's branch exactly.
  */
 final class FloatRewrites {
     private FloatRewrites() {
     }
 
-    /** Rewrites m in place; returns how many operators changed. */
-    static int apply(QModel m) {
+    /** Rewrites m in place for integer activations of 16 bits or not; returns how many operators changed. */
+    static int apply(QModel m, boolean int16) {
         int changed = 0;
         for (int k = 0; k < m.ops.size(); k++) {
             Op op = m.ops.get(k);
-            if (op.code == BuiltinOperator.DIV) {
+            if (int16 && op.code == BuiltinOperator.PRELU && slopesWithinUnit(m, op.inputs[1])) {
+                Tens out = m.tensor(op.outputs[0]);
+                int scaled = m.addActivation(out.name + "/times_slope", TfliteType.FLOAT32, out.shape, null);
+                m.ops.add(k, new Op(BuiltinOperator.MUL, 1, new MulOptionsT(), new int[] {op.inputs[0], op.inputs[1]},
+                        new int[] {scaled}));
+                k++;
+                op.code = BuiltinOperator.MAXIMUM;
+                op.version = 1;
+                op.options = null;
+                op.inputs = new int[] {op.inputs[0], scaled};
+                changed++;
+            } else if (op.code == BuiltinOperator.DIV) {
                 changed += divide(m, op) ? 1 : 0;
             } else if (op.code == BuiltinOperator.POW && isConstant(m, op.inputs[1], 2.0)) {
                 op.code = BuiltinOperator.MUL;
@@ -69,6 +84,20 @@ final class FloatRewrites {
         div.version = 1;
         div.options = mul;
         div.inputs = new int[] {a, b};
+    }
+
+    private static boolean slopesWithinUnit(QModel m, int t) {
+        Tens c = t < 0 ? null : m.tensor(t);
+        if (c == null || !c.isFloatConstant()) {
+            return false;
+        }
+        for (int i = 0, n = c.data.elementCount(); i < n; i++) {
+            double a = c.data.getDouble(i);
+            if (a < 0 || a > 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isConstant(QModel m, int t, double value) {

@@ -77,7 +77,7 @@ final class IntegerQuantizer {
     }
 
     byte[] run(CalibrationSource calib, Map<String, Object> summary) throws IOException {
-        int rewritten = FloatRewrites.apply(m);
+        int rewritten = FloatRewrites.apply(m, act == DType.INT16);
         chooseFloatOps();
         CalibrationMethod method = options.method();
         Map<String, TensorStats> stats = Calibration.run(m, g, plan, calib, method != CalibrationMethod.MINMAX,

@@ -57,6 +57,26 @@ class QuantizerTestdataTest {
         assertTrue(int16 > bestPsnr, "16x8 beats int8: " + figures);
     }
 
+    /**
+     * 16x8 has no int16 PRELU: syenet's PReLUs (slopes in [0, 1]) run as MUL + MAXIMUM in int16,
+     * and only the final DEPTH_TO_SPACE (no int16 kernel either) stays float.
+     */
+    @Test
+    void int16PreluBecomesMulAndMaximum() throws IOException {
+        QuantFixture f = QuantFixture.testdata("syenet_isp", tmp);
+        QuantResult r = f.quantize(Precision.INT16X8, Quantizer.DEFAULT_METHOD, true, null);
+        TfliteModel m = TfliteModel.open(f.write(r, "16x8"));
+        assertEquals(List.of("/shuffle/DepthToSpace"), r.floatNodes());
+        assertEquals(0, m.count("PRELU"));
+        assertEquals(2, m.count("MAXIMUM"));
+        for (OperatorInfo op : m.operators()) {
+            if (op.opName().equals("MAXIMUM")) {
+                assertEquals(TfliteType.INT16, m.tensor(op.outputs().get(0)).type());
+            }
+        }
+        assertTrue(f.psnr(f.write(r, "16x8b")) > 60);
+    }
+
     /** Every operator reads its float weights and biases through a DEQUANTIZE from float16. */
     private static void assertFloat16Form(TfliteModel m) {
         for (OperatorInfo op : m.operators()) {
