@@ -36,9 +36,12 @@ public final class Main implements Runnable {
             status = commandLine().execute(args);
         } catch (OutOfMemoryError e) {
             // temporary files are already gone (finally blocks ran); say what to do, in one line
-            System.err.printf("isptool: out of memory (the Java heap is limited to %d MiB); allow more with"
-                    + " ISPTOOL_JAVA_OPTS=-Xmx<size>, e.g. -Xmx%dm%n", Runtime.getRuntime().maxMemory() >> 20,
-                    2 * (Runtime.getRuntime().maxMemory() >> 20));
+            System.err.printf("isptool: out of memory (%s; the Java heap is limited to %d MiB); allow more with"
+                    + " ISPTOOL_JAVA_OPTS=-Xmx<size>, e.g. -Xmx%dm%n", e.getMessage(),
+                    Runtime.getRuntime().maxMemory() >> 20, 2 * (Runtime.getRuntime().maxMemory() >> 20));
+            if (java.util.Arrays.asList(args).contains("--verbose") || java.util.Arrays.asList(args).contains("-v")) {
+                e.printStackTrace();
+            }
             status = 1;
         }
         System.exit(status);

@@ -8,8 +8,6 @@ import isptool.backends.tflite.TfliteModel.TensorInfo;
 import isptool.backends.tflite.TfliteOps;
 import isptool.backends.tflite.TfliteType;
 import isptool.graph.Tensor;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,7 +15,8 @@ import java.util.Set;
 
 /**
  * A mutable copy of a single-subgraph TFLite model that the quantizer rewrites; written back
- * through {@link TfliteBuilder}, which drops the tensors no operator uses any more.
+ * through {@link TfliteBuilder}, which drops the tensors no operator uses any more. Constant data
+ * is not copied: it is read from the model file's mapping, which must not change meanwhile.
  */
 final class QModel {
     /** A tensor: constants hold their data, activations none. */
@@ -76,7 +75,8 @@ final class QModel {
     static QModel read(TfliteModel m) {
         QModel q = new QModel();
         for (TensorInfo t : m.tensors()) {
-            Tensor data = t.isConstant() ? copy(m.constant(t.index())) : null;
+            // constants stay views of the memory-mapped file: no heap for the weights
+            Tensor data = t.isConstant() ? m.constant(t.index()) : null;
             q.add(new Tens(t.name(), t.type(), t.shapeSignature().clone(), data, t.quantization()));
         }
         for (OperatorInfo o : m.operators()) {
@@ -85,12 +85,6 @@ final class QModel {
         q.inputs = m.inputs().stream().mapToInt(TensorInfo::index).toArray();
         q.outputs = m.outputs().stream().mapToInt(TensorInfo::index).toArray();
         return q;
-    }
-
-    private static Tensor copy(Tensor view) {
-        ByteBuffer b = ByteBuffer.allocate((int) view.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(view.rawData().duplicate()).flip();
-        return Tensor.wrap(view.dtype(), view.shape(), b);
     }
 
     private static int[] toInts(List<Integer> l) {
