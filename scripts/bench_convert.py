@@ -2,7 +2,8 @@
 """Times `isptool convert` end to end: the SYENet-style ISP net and the large synthetic RepVGG model.
 
 Whole-process wall time (JVM start, import, reparam, lowering, writing, verification in onnxruntime
-and the TFLite interpreter) for the bundled ISP net, then for the synthetic model of the reparam
+and the TFLite interpreter) for the bundled ISP net, also at fp16, int8 and int16x8 (calibrated on
+testdata/calib/raw64), then for the synthetic model of the reparam
 benchmark with the Java heap capped at --heap-factor times its size, with and without
 verification; prints the op counts and the peak heap isptool records.
 
@@ -55,6 +56,12 @@ def main():
         for i in range(a.runs):
             dt, _, r, size = convert(isp, work, None, verify)
             print(f"  {'with' if verify else 'without'} verification, run {i + 1}: {describe(dt, r, size)}")
+    calib = ["--calibration", str(ROOT / "testdata" / "calib" / "raw64"), "--bayer", "RGGB"]
+    for precision, extra in (("fp16", []), ("int8", calib), ("int16x8", calib)):
+        for i in range(a.runs):
+            dt, _, r, size = convert(isp, work, None, True, ["--precision", precision, *extra])
+            print(f"  --precision {precision}, run {i + 1}: {dt:.2f} s wall (calibration, quantization and the"
+                  f" quality report included), output {size / 1024:.1f} KiB")
     if a.skip_large:
         return
     model = synthetic_model(work, a.blocks, a.channels)
