@@ -10,7 +10,6 @@ import isptool.backends.tflite.TfliteModel;
 import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Tensor;
-import isptool.graph.io.AtomicFiles;
 import isptool.graph.Value;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,8 +44,8 @@ final class QuantizedConvert {
             boolean perLayer, double floor, Map<String, Tensor> heldOut, String heldOutWhat, PrintWriter out,
             PrintWriter err) throws IOException {
         QuantResult result = Quantizer.quantize(model, g, plan, calib, options, ProgressPrinter.forStderr(err));
-        // replaced by a rename: the float model's mapping (still referenced) keeps its own file
-        AtomicFiles.write(model, o -> o.write(result.model()));
+        result.model().write(model); // by rename: the float model's mapping keeps its own file
+
         TfliteModel written = TfliteModel.open(model);
         String method = options.precision().isInteger() ? ", " + options.method().name().toLowerCase(Locale.ROOT)
                 + (options.biasCorrection() ? " + bias correction" : "") + ", io " + name(options.ioType()) : "";

@@ -53,7 +53,7 @@ final class Probe implements AutoCloseable {
         }
         try {
             Path f = Files.createTempFile("isptool-probe", ".tflite");
-            Files.write(f, m.withOutputs(outs.stream().mapToInt(Integer::intValue).toArray()).toBytes());
+            m.withOutputs(outs.stream().mapToInt(Integer::intValue).toArray()).builder().write(f);
             try {
                 return new Probe(f, TfliteRunner.open(f));
             } catch (RuntimeException e) {

@@ -11,7 +11,9 @@ import isptool.graph.Tensor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A mutable copy of a single-subgraph TFLite model that the quantizer rewrites; written back
@@ -168,8 +170,11 @@ final class QModel {
         return r.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** The serialized model, with only the tensors operators, inputs or outputs refer to. */
-    byte[] toBytes() {
+    /**
+     * A builder for the model, with only the tensors operators, inputs or outputs refer to; its
+     * {@code write} builds the file in a mapping, so constants need no heap.
+     */
+    TfliteBuilder builder() {
         boolean[] used = new boolean[tensors.size()];
         for (Op op : ops) {
             mark(used, op.inputs);
@@ -193,7 +198,21 @@ final class QModel {
             b.addOperator(op.code, op.version, op.options, remap(op.inputs, index), remap(op.outputs, index));
         }
         b.inputs(remap(inputs, index)).outputs(remap(outputs, index));
-        return b.toBytes();
+        return b;
+    }
+
+    /** The model as .tflite bytes (on the heap: for small models and interpreter checks). */
+    byte[] toBytes() {
+        return builder().toBytes();
+    }
+
+    /** The operator histogram (op name -> count), as TfliteModel gives it for a written file. */
+    Map<String, Integer> opHistogram() {
+        Map<String, Integer> h = new TreeMap<>();
+        for (Op op : ops) {
+            h.merge(op.opName(), 1, Integer::sum);
+        }
+        return h;
     }
 
     private static void mark(boolean[] used, int[] ids) {

@@ -4,8 +4,8 @@ import isptool.backends.layout.LayoutPlan;
 import isptool.backends.tflite.TfliteModel;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
+import isptool.graph.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,10 +42,14 @@ public final class Quantizer {
         Progress report = progress == null ? Progress.NONE : progress;
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("precision", options.precision().name().toLowerCase(Locale.ROOT));
-        byte[] bytes;
+        QuantResult.Model model;
         List<String> floatNodes = List.of();
         switch (options.precision()) {
-            case FP32 -> bytes = Files.readAllBytes(floatModel);
+            case FP32 -> {
+                QModel m = QModel.read(TfliteModel.open(floatModel));
+                summary.put("ops", m.opHistogram());
+                model = m.builder()::write;
+            }
             case FP16 -> {
                 QModel m = QModel.read(TfliteModel.open(floatModel));
                 String[] nodes = OnnxNodes.of(m, g);
@@ -58,7 +62,8 @@ public final class Quantizer {
                     }
                 }
                 summary.put("float16_constants", Fp16Rewrite.apply(m, keep));
-                bytes = m.toBytes();
+                summary.put("ops", m.opHistogram());
+                model = m.builder()::write;
                 floatNodes = new ArrayList<>(kept);
             }
             default -> {
@@ -69,11 +74,12 @@ public final class Quantizer {
                 }
                 IntegerQuantizer q = new IntegerQuantizer(QModel.read(TfliteModel.open(floatModel)), g, plan,
                         options, report);
-                bytes = q.run(calib, summary);
+                byte[] bytes = q.run(calib, summary);
+                summary.put("ops", TfliteModel.of(bytes, "quantized model").opHistogram());
+                model = target -> AtomicFiles.write(target, out -> out.write(bytes));
                 floatNodes = q.floatNodes();
             }
         }
-        summary.put("ops", TfliteModel.of(bytes, "quantized model").opHistogram());
-        return new QuantResult(bytes, floatNodes, summary);
+        return new QuantResult(model, floatNodes, summary);
     }
 }

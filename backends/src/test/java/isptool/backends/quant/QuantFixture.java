@@ -122,7 +122,7 @@ final class QuantFixture {
 
     Path write(QuantResult r, String label) throws IOException {
         Path f = dir.resolve(g.name() + "." + label + ".tflite");
-        Files.write(f, r.model());
+        r.model().write(f);
         return f;
     }
 
