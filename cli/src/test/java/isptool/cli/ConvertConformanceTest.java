@@ -65,9 +65,7 @@ class ConvertConformanceTest {
             entry("test_operator_add_size1_right_broadcast", "is DOUBLE; convert writes float32 models only"),
             entry("test_operator_add_size1_singleton_broadcast", "is DOUBLE; convert writes float32 models only"),
             entry("test_operator_addconstant", "is DOUBLE; convert writes float32 models only"),
-            entry("test_operator_addmm", "must be a constant 2-D matrix"),
             entry("test_operator_maxpool", "only 2-D pooling"),
-            entry("test_operator_mm", "beta 0.0 are not supported"),
             entry("test_operator_non_float_params", "is INT64; convert writes float32 models only"));
 
     @TempDir

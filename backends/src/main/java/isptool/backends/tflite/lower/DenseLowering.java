@@ -5,13 +5,17 @@ import isptool.graph.Node;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
 import org.tensorflow.lite.schema.ActivationFunctionType;
+import org.tensorflow.lite.schema.AddOptionsT;
+import org.tensorflow.lite.schema.BatchMatMulOptionsT;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.FullyConnectedOptionsT;
 
 /**
- * Gemm (transA=0, alpha=beta=1, constant B and C) and MatMul with a constant 2-D weight become
- * FULLY_CONNECTED: weights [out, in] (B as is with transB=1, transposed otherwise), bias [out]
- * (zeros if none). The activation must be stored in ONNX order; the product runs over its last axis.
+ * Gemm (transA=0; alpha and beta folded into constant B and C, beta=0 dropping C) and MatMul with
+ * a constant 2-D weight become FULLY_CONNECTED: weights [out, in] (B as is with transB=1,
+ * transposed otherwise), bias [out] (zeros if none). The activation must be stored in ONNX order;
+ * the product runs over its last axis. A computed B (alpha = beta = 1) is a BATCH_MATMUL, plus an
+ * ADD of C if there is one.
  */
 final class DenseLowering {
     private DenseLowering() {
@@ -21,26 +25,39 @@ final class DenseLowering {
         if (n.getInt("transA", 0) != 0) {
             throw cx.refuse(n, "transA=1 is not supported; FULLY_CONNECTED multiplies rows of the activation");
         }
-        if (n.getFloat("alpha", 1f) != 1f || n.getFloat("beta", 1f) != 1f) {
-            throw cx.refuse(n, "alpha " + n.getFloat("alpha", 1f) + ", beta " + n.getFloat("beta", 1f)
-                    + " are not supported (only 1, 1)");
-        }
         Value c = n.inputs().size() > 2 ? n.input(2) : null;
-        if (c != null && c.name().isEmpty()) {
-            c = null;
+        double beta = n.getFloat("beta", 1f);
+        if (c != null && (c.name().isEmpty() || beta == 0)) {
+            c = null; // beta = 0: C is not read
         }
-        fullyConnected(n, cx, n.input(1), n.getInt("transB", 0) != 0, c);
+        fullyConnected(n, cx, n.input(1), n.getInt("transB", 0) != 0, c, n.getFloat("alpha", 1f), beta);
     }
 
     static void matMul(Node n, LoweringContext cx) {
-        fullyConnected(n, cx, n.input(1), false, null);
+        fullyConnected(n, cx, n.input(1), false, null, 1, 1);
     }
 
-    private static void fullyConnected(Node n, LoweringContext cx, Value b, boolean transB, Value c) {
+    /** y = alpha * A B + beta * C, with alpha and beta folded (in double) into the constant weights and bias. */
+    private static void fullyConnected(Node n, LoweringContext cx, Value b, boolean transB, Value c, double alpha,
+            double beta) {
         Value a = n.input(0);
         Value y = n.output(0);
+        if (!b.isConstant() && alpha == 1 && (beta == 1 || c == null) && rank(a) >= 2 && rank(a) == rank(b)
+                && cx.layoutOf(a).isIdentity() && cx.layoutOf(b).isIdentity() && cx.layoutOf(y).isIdentity()) {
+            BatchMatMulOptionsT o = new BatchMatMulOptionsT();
+            o.setAdjY(transB);
+            int product = c == null ? cx.tensor(n, y) : cx.scratch(n.name() + "/product", cx.storedShape(n, y));
+            cx.builder().addOperator(BuiltinOperator.BATCH_MATMUL, o, new int[] {cx.tensor(n, a), cx.tensor(n, b)},
+                    new int[] {product});
+            if (c != null) {
+                cx.builder().addOperator(BuiltinOperator.ADD, new AddOptionsT(), new int[] {product,
+                    ElementwiseLowering.operand(n, cx, c)}, new int[] {cx.tensor(n, y)});
+            }
+            return;
+        }
         if (!b.isConstant() || b.constant().rank() != 2) {
-            throw cx.refuse(n, "the weight \"" + b.name() + "\" must be a constant 2-D matrix for FULLY_CONNECTED");
+            throw cx.refuse(n, "the weight \"" + b.name() + "\" must be a constant 2-D matrix for FULLY_CONNECTED"
+                    + " (a computed one is a BATCH_MATMUL only without alpha, C or a layout change)");
         }
         if (c != null && !c.isConstant()) {
             throw cx.refuse(n, "a bias computed at run time is not supported");
@@ -51,9 +68,9 @@ final class DenseLowering {
         }
         if (!cx.layoutOf(a).isIdentity() || !cx.layoutOf(y).isIdentity()) {
             throw cx.refuse(n, "\"" + a.name() + "\" is stored " + cx.layoutOf(a)
-                    + "; FULLY_CONNECTED needs ONNX's axis order (a TRANSPOSE convert does not emit yet)");
+                    + "; FULLY_CONNECTED needs ONNX's axis order");
         }
-        Tensor w = b.constant().cast(DType.FLOAT);
+        Tensor w = scaled(b.constant(), alpha);
         if (!transB) {
             w = StoredTensors.transpose(w, new int[] {1, 0});
         }
@@ -67,7 +84,7 @@ final class DenseLowering {
         if (c == null) {
             bias = Tensor.ofFloats(new long[] {out}, new float[(int) out]);
         } else {
-            Tensor ct = c.constant().cast(DType.FLOAT);
+            Tensor ct = scaled(c.constant(), beta);
             float[] v = ct.toFloats();
             if (v.length == out) {
                 bias = Tensor.ofFloats(new long[] {out}, v);
@@ -87,5 +104,20 @@ final class DenseLowering {
         o.setKeepNumDims(as.length > 2);
         cx.builder().addOperator(BuiltinOperator.FULLY_CONNECTED, o, new int[] {cx.tensor(n, a), wt, bt},
                 new int[] {cx.tensor(n, y)});
+    }
+
+    private static int rank(Value v) {
+        return v.shape() == null ? -1 : v.shape().rank();
+    }
+
+    private static Tensor scaled(Tensor t, double factor) {
+        if (factor == 1) {
+            return t.cast(DType.FLOAT);
+        }
+        double[] v = t.toDoubles();
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= factor;
+        }
+        return Tensor.of(DType.FLOAT, t.shape(), v);
     }
 }

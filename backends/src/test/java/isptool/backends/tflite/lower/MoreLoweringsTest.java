@@ -128,6 +128,26 @@ class MoreLoweringsTest extends LoweringTestBase {
         assertEquals(Map.of("CONV_2D", 1, "MEAN", 1, "RESHAPE", 4, "FULLY_CONNECTED", 2), ops);
     }
 
+    /** Gemm's alpha scales the weights and beta the bias; beta = 0 drops C. */
+    @Test
+    void gemmAlphaAndBetaFoldIntoTheConstants() throws IOException {
+        Value x = input(3, 8);
+        Node scaled = node("Gemm", "scaled", x, constant("w1", 8, 5), constant("b1", 5));
+        scaled.set("alpha", 0.75f).set("beta", -2f);
+        Node noBias = node("Gemm", "no_bias", infer(scaled), constant("w2", 4, 5), constant("b2", 1, 4));
+        noBias.set("transB", 1L).set("alpha", 1.5f).set("beta", 0f);
+        assertEquals(Map.of("FULLY_CONNECTED", 2), lowerAndCompare(infer(noBias)));
+    }
+
+    /** A MatMul of two computed matrices (attention-style) is a BATCH_MATMUL. */
+    @Test
+    void matMulOfComputedMatricesIsBatchMatMul() throws IOException {
+        Value x = input(4, 6);
+        Value k = infer(node("Tanh", "k", x));
+        Value scores = infer(node("MatMul", "scores", infer(node("Sigmoid", "q", x)), infer(node("Transpose", "kt", k))));
+        assertEquals(Map.of("LOGISTIC", 1, "TANH", 1, "TRANSPOSE", 1, "BATCH_MATMUL", 1), lowerAndCompare(scores));
+    }
+
     private Value deconv(String name, Value x, int out, int k, int s, long pad, long outPad) {
         long in = x.shape().dim(1);
         Node n = node("ConvTranspose", name, x, constant(name + ".w", in, out, k, k), constant(name + ".b", out));
