@@ -58,8 +58,6 @@ class ConvertConformanceTest {
             entry("test_MaxPool3d", "only 2-D pooling"),
             entry("test_MaxPool3d_stride", "only 2-D pooling"),
             entry("test_MaxPool3d_stride_padding", "only 2-D pooling"),
-            entry("test_PReLU_3d", "PRELU on a 5-D tensor"),
-            entry("test_PReLU_3d_multiparam", "PRELU on a 5-D tensor"),
             entry("test_operator_add_broadcast", "is DOUBLE; convert writes float32 models only"),
             entry("test_operator_add_size1_broadcast", "is DOUBLE; convert writes float32 models only"),
             entry("test_operator_add_size1_right_broadcast", "is DOUBLE; convert writes float32 models only"),

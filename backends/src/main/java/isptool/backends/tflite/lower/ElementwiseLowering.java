@@ -69,9 +69,51 @@ final class ElementwiseLowering {
         if (!n.input(1).isConstant()) {
             throw cx.refuse(n, "a slope computed at run time is not supported");
         }
+        long[] stored = cx.storedShape(n, n.output(0));
+        if (stored.length > 4 && cx.layoutOf(n.output(0)).isIdentity() && perChannelOrScalar(n.input(1), stored)) {
+            preluAsFourAxes(n, cx, stored);
+            return;
+        }
         cx.builder().addOperator(BuiltinOperator.PRELU, null,
                 new int[] {cx.tensor(n, n.input(0)), cx.constantLike(n, n.input(1), n.output(0))},
                 new int[] {cx.tensor(n, n.output(0))});
+    }
+
+    /**
+     * TFLite's PRELU takes at most 4 axes. A 3-D PRelu [N, C, D, H, W] whose slope is per channel
+     * (or one value) is the same PRELU on [N, C, D*H*W, 1], reshaped there and back (no data moves).
+     */
+    private static void preluAsFourAxes(Node n, LoweringContext cx, long[] stored) {
+        long rest = 1;
+        for (int i = 2; i < stored.length; i++) {
+            rest *= stored[i];
+        }
+        long[] four = {stored[0], stored[1], rest, 1};
+        Tensor slope = n.input(1).constant().cast(DType.FLOAT);
+        long[] slopeShape = slope.elementCount() == 1 ? new long[] {1} : new long[] {stored[1], 1, 1};
+        int x = cx.scratch(n.name() + "/as4d", four);
+        reshape(n, cx, cx.tensor(n, n.input(0)), four, x);
+        int y = cx.scratch(n.name() + "/prelu4d", four);
+        cx.builder().addOperator(BuiltinOperator.PRELU, null,
+                new int[] {x, cx.constant(n.name() + "/slope", slope.reshape(slopeShape))}, new int[] {y});
+        reshape(n, cx, y, stored, cx.tensor(n, n.output(0)));
+    }
+
+    private static void reshape(Node n, LoweringContext cx, int in, long[] shape, int out) {
+        int s = cx.constant(n.name() + "/shape", Tensor.ofIntegers(DType.INT32, new long[] {shape.length}, shape));
+        cx.builder().addOperator(BuiltinOperator.RESHAPE, null, new int[] {in, s}, new int[] {out});
+    }
+
+    /** The slope, right-aligned to the output's axes, varies at most along axis 1. */
+    private static boolean perChannelOrScalar(Value slope, long[] out) {
+        long[] d = slope.constant().shape();
+        int lead = out.length - d.length;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] != 1 && i + lead != 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void leakyRelu(Node n, LoweringContext cx) {
