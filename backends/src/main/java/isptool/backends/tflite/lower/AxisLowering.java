@@ -10,7 +10,6 @@ import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.ConcatenationOptionsT;
 import org.tensorflow.lite.schema.DepthToSpaceOptionsT;
 import org.tensorflow.lite.schema.GatherOptionsT;
-import org.tensorflow.lite.schema.ReducerOptionsT;
 import org.tensorflow.lite.schema.SpaceToDepthOptionsT;
 
 /**
@@ -59,11 +58,7 @@ final class AxisLowering {
         for (int i = 0; i < onnxAxes.length; i++) {
             stored[i] = l.storedAxis(onnxAxes[i]);
         }
-        Arrays.sort(stored);
-        ReducerOptionsT o = new ReducerOptionsT();
-        o.setKeepDims(keep);
-        cx.builder().addOperator(builtin, o, new int[] {cx.tensor(n, n.input(0)), cx.int32(n.name() + "/axes", false,
-            stored)}, new int[] {cx.tensor(n, n.output(0))});
+        cx.reduce(n.name(), builtin, cx.tensor(n, n.input(0)), stored, keep, cx.tensor(n, n.output(0)));
     }
 
     /** SpaceToDepth: ONNX's output channel (by * b + bx) * C + c is TFLite's NHWC depth order. */
@@ -140,8 +135,7 @@ final class AxisLowering {
             }
             long[] aligned = aligned(xd, yd.length);
             int r = cx.scratch(n.name() + "/aligned", aligned);
-            cx.builder().addOperator(BuiltinOperator.RESHAPE, null, new int[] {in,
-                cx.int32(n.name() + "/aligned_shape", false, aligned)}, new int[] {r});
+            cx.reshape(n.name() + "/aligned", in, aligned, r);
             in = r;
         }
         long[] from = cx.layoutOf(y).stored(aligned(xd, yd.length));

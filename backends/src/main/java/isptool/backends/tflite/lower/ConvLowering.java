@@ -1,6 +1,5 @@
 package isptool.backends.tflite.lower;
 
-import isptool.backends.tflite.TfliteType;
 import isptool.graph.DType;
 import isptool.graph.Node;
 import isptool.graph.Tensor;
@@ -53,7 +52,7 @@ final class ConvLowering {
 
         int in = cx.tensor(n, x);
         if (pad.needsPadOp()) {
-            in = padOp(n, cx, in, xs, pad.pads());
+            in = PadLowering.spatialPad(n, cx, in, cx.storedShape(n, x), pad.pads(), 0f);
         }
         Value y = n.output(0);
         Node clampNode = cx.soleReader(y);
@@ -96,16 +95,6 @@ final class ConvLowering {
             throw cx.refuse(n, "group " + group + " does not divide " + cin + " input channels and " + cout
                     + " outputs into equal groups (weights " + Arrays.toString(ws) + ")");
         }
-    }
-
-    /** An explicit zero PAD of the NHWC input by pads (top, left, bottom, right). */
-    private static int padOp(Node n, LoweringContext cx, int in, long[] nchw, long[] pads) {
-        long[] paddings = {0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0};
-        int pt = cx.constant(n.name() + "/paddings", Tensor.ofIntegers(DType.INT32, new long[] {4, 2}, paddings));
-        long[] padded = {nchw[0], nchw[2] + pads[0] + pads[2], nchw[3] + pads[1] + pads[3], nchw[1]};
-        int out = cx.builder().addTensor(n.name() + "/padded", TfliteType.FLOAT32, padded);
-        cx.builder().addOperator(BuiltinOperator.PAD, null, new int[] {in, pt}, new int[] {out});
-        return out;
     }
 
     /**

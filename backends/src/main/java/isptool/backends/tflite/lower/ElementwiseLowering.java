@@ -92,16 +92,11 @@ final class ElementwiseLowering {
         Tensor slope = n.input(1).constant().cast(DType.FLOAT);
         long[] slopeShape = slope.elementCount() == 1 ? new long[] {1} : new long[] {stored[1], 1, 1};
         int x = cx.scratch(n.name() + "/as4d", four);
-        reshape(n, cx, cx.tensor(n, n.input(0)), four, x);
+        cx.reshape(n.name(), cx.tensor(n, n.input(0)), four, x);
         int y = cx.scratch(n.name() + "/prelu4d", four);
         cx.builder().addOperator(BuiltinOperator.PRELU, null,
                 new int[] {x, cx.constant(n.name() + "/slope", slope.reshape(slopeShape))}, new int[] {y});
-        reshape(n, cx, y, stored, cx.tensor(n, n.output(0)));
-    }
-
-    private static void reshape(Node n, LoweringContext cx, int in, long[] shape, int out) {
-        int s = cx.constant(n.name() + "/shape", Tensor.ofIntegers(DType.INT32, new long[] {shape.length}, shape));
-        cx.builder().addOperator(BuiltinOperator.RESHAPE, null, new int[] {in, s}, new int[] {out});
+        cx.reshape(n.name(), y, stored, cx.tensor(n, n.output(0)));
     }
 
     /** The slope, right-aligned to the output's axes, varies at most along axis 1. */
@@ -164,9 +159,8 @@ final class ElementwiseLowering {
                     + " emit TRANSPOSE yet");
         }
         long[] stored = lo.stored(aligned);
-        int shape = cx.constant(v.name() + "/rank" + rank, Tensor.ofIntegers(DType.INT32, new long[] {rank}, stored));
         int r = cx.scratch(v.name() + "/rank" + rank, stored);
-        cx.builder().addOperator(BuiltinOperator.RESHAPE, null, new int[] {cx.tensor(n, v), shape}, new int[] {r});
+        cx.reshape(v.name() + "/rank" + rank, cx.tensor(n, v), stored, r);
         return r;
     }
 }

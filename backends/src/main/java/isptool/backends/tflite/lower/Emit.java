@@ -1,6 +1,5 @@
 package isptool.backends.tflite.lower;
 
-import isptool.graph.DType;
 import isptool.graph.Node;
 import isptool.graph.Tensor;
 import java.util.Arrays;
@@ -8,7 +7,6 @@ import org.tensorflow.lite.schema.AddOptionsT;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.DivOptionsT;
 import org.tensorflow.lite.schema.MulOptionsT;
-import org.tensorflow.lite.schema.ReducerOptionsT;
 import org.tensorflow.lite.schema.SubOptionsT;
 
 /**
@@ -70,12 +68,7 @@ final class Emit {
 
     /** A reduction (MEAN, SUM, REDUCE_MAX) over stored axes, keeping them as size 1. */
     int reduce(int op, int out, int x, long[] storedAxes) {
-        long[] sorted = storedAxes.clone();
-        Arrays.sort(sorted);
-        int axes = cx.constant(n.name() + "/axes", Tensor.ofIntegers(DType.INT32, new long[] {sorted.length}, sorted));
-        ReducerOptionsT o = new ReducerOptionsT();
-        o.setKeepDims(true);
-        cx.builder().addOperator(op, o, new int[] {x, axes}, new int[] {out});
+        cx.reduce(n.name(), op, x, storedAxes, true, out);
         return out;
     }
 

@@ -12,12 +12,14 @@ import isptool.graph.Shape;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.ReducerOptionsT;
 import org.tensorflow.lite.schema.TransposeOptionsT;
 
 /**
@@ -141,16 +143,35 @@ public final class LoweringContext {
     private void relayout(Node n, int in, Layout from, Layout to, long[] dims, int out) {
         String hint = n == null ? "output" : n.name();
         if (LayoutPlan.compatible(from, to, dims)) {
-            builder.addOperator(BuiltinOperator.RESHAPE, null, new int[] {in, int32(hint + "/shape", false,
-                to.stored(dims))}, new int[] {out});
+            reshape(hint, in, to.stored(dims), out);
             return;
         }
         long[] perm = new long[to.rank()];
         for (int k = 0; k < perm.length; k++) {
             perm[k] = from.storedAxis(to.perm()[k]);
         }
-        int p = int32(hint + "/perm", false, perm);
-        builder.addOperator(BuiltinOperator.TRANSPOSE, new TransposeOptionsT(), new int[] {in, p}, new int[] {out});
+        transpose(hint, in, perm, out);
+    }
+
+    /** A RESHAPE of tensor in into out, whose stored shape is shape (the data order stays). */
+    public void reshape(String hint, int in, long[] shape, int out) {
+        builder.addOperator(BuiltinOperator.RESHAPE, null, new int[] {in, int32(hint + "/shape", false, shape)},
+                new int[] {out});
+    }
+
+    /** A TRANSPOSE of tensor in into out: stored axis k of out is stored axis perm[k] of in. */
+    public void transpose(String hint, int in, long[] perm, int out) {
+        builder.addOperator(BuiltinOperator.TRANSPOSE, new TransposeOptionsT(),
+                new int[] {in, int32(hint + "/perm", false, perm)}, new int[] {out});
+    }
+
+    /** A reduction (MEAN, SUM, REDUCE_MAX, ...) of tensor in over its stored axes into out. */
+    public void reduce(String hint, int builtin, int in, long[] storedAxes, boolean keepDims, int out) {
+        long[] sorted = storedAxes.clone();
+        Arrays.sort(sorted);
+        ReducerOptionsT o = new ReducerOptionsT();
+        o.setKeepDims(keepDims);
+        builder.addOperator(builtin, o, new int[] {in, int32(hint + "/axes", false, sorted)}, new int[] {out});
     }
 
     /** The static ONNX dims of v, refused when unknown. */
@@ -213,10 +234,7 @@ public final class LoweringContext {
      */
     public void alias(Node n, Value out, Value in) {
         if (graph.isGraphOutput(out) && !boundary.containsKey(out)) {
-            long[] shape = storedShape(n, out);
-            int s = constant(n.name() + "/shape", Tensor.ofIntegers(DType.INT32, new long[] {shape.length}, shape));
-            builder.addOperator(BuiltinOperator.RESHAPE, null, new int[] {tensor(n, in), s},
-                    new int[] {stored(n, out)});
+            reshape(n.name(), tensor(n, in), storedShape(n, out), stored(n, out));
             return;
         }
         tensors.put(out, tensor(n, in));

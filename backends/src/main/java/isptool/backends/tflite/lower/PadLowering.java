@@ -54,15 +54,7 @@ final class PadLowering {
         boolean none = java.util.Arrays.stream(paddings).allMatch(p -> p == 0);
         String mode = none ? "constant" : n.getString("mode", "constant"); // padding by nothing is a copy
         switch (mode) {
-            case "constant" -> {
-                float value = padValue(n, cx);
-                if (value == 0f) {
-                    cx.builder().addOperator(BuiltinOperator.PAD, null, new int[] {in, pt}, new int[] {out});
-                } else {
-                    int v = cx.constant(n.name() + "/value", Tensor.ofFloats(new long[0], new float[] {value}));
-                    cx.builder().addOperator(BuiltinOperator.PADV2, null, new int[] {in, pt, v}, new int[] {out});
-                }
-            }
+            case "constant" -> constantPad(n, cx, in, pt, padValue(n, cx), out);
             case "reflect" -> {
                 MirrorPadOptionsT o = new MirrorPadOptionsT();
                 o.setMode(MirrorPadMode.REFLECT);
@@ -74,6 +66,29 @@ final class PadLowering {
     }
 
     /** The constant: the value attribute (opset &lt; 11) or the optional constant input 2; 0 without either. */
+    /** PAD (value 0) or PADV2 (any other value) of in by the int32 [rank, 2] paddings tensor into out. */
+    private static void constantPad(Node n, LoweringContext cx, int in, int paddings, float value, int out) {
+        if (value == 0f) {
+            cx.builder().addOperator(BuiltinOperator.PAD, null, new int[] {in, paddings}, new int[] {out});
+        } else {
+            int v = cx.constant(n.name() + "/pad_value", Tensor.ofFloats(new long[0], new float[] {value}));
+            cx.builder().addOperator(BuiltinOperator.PADV2, null, new int[] {in, paddings, v}, new int[] {out});
+        }
+    }
+
+    /**
+     * The spatial padding convs and pools need: the NHWC tensor in padded with value by ONNX pads
+     * (top, left, bottom, right), into a new tensor whose index is returned.
+     */
+    static int spatialPad(Node n, LoweringContext cx, int in, long[] nhwc, long[] pads, float value) {
+        long[] paddings = {0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0};
+        int pt = cx.constant(n.name() + "/paddings", Tensor.ofIntegers(DType.INT32, new long[] {4, 2}, paddings));
+        int out = cx.scratch(n.name() + "/padded",
+                new long[] {nhwc[0], nhwc[1] + pads[0] + pads[2], nhwc[2] + pads[1] + pads[3], nhwc[3]});
+        constantPad(n, cx, in, pt, value, out);
+        return out;
+    }
+
     private static float padValue(Node n, LoweringContext cx) {
         if (n.has("value")) {
             return n.getFloat("value", 0f);

@@ -1,6 +1,5 @@
 package isptool.backends.tflite.lower;
 
-import isptool.backends.tflite.TfliteType;
 import isptool.graph.DType;
 import isptool.graph.Node;
 import isptool.graph.Tensor;
@@ -75,10 +74,10 @@ final class PoolLowering {
             return;
         }
         if (!max && anyPad && (countPad || pad.needsPadOp())) {
-            input = padOp(n, cx, input, xs, pads, null);
+            input = PadLowering.spatialPad(n, cx, input, xs, pads, 0f);
             padding = Padding.VALID;
         } else if (max && pad.needsPadOp()) {
-            input = padOp(n, cx, input, xs, pads, -Float.MAX_VALUE);
+            input = PadLowering.spatialPad(n, cx, input, xs, pads, -Float.MAX_VALUE);
             padding = Padding.VALID;
         }
         emit(n, cx, max, input, padding, k, s);
@@ -101,7 +100,7 @@ final class PoolLowering {
             end[a + 1] = (out[a + 1] - 1) * s[a] + (k[a] - 1) * d[a] + 1;
             padded[a + 2] = Math.max(pads[a + 2], end[a + 1] - xs[a + 1] - pads[a]);
         }
-        int input = padOp(n, cx, cx.tensor(n, n.input(0)), xs, padded, -Float.MAX_VALUE);
+        int input = PadLowering.spatialPad(n, cx, cx.tensor(n, n.input(0)), xs, padded, -Float.MAX_VALUE);
         long[] full = {xs[0], xs[1] + padded[0] + padded[2], xs[2] + padded[1] + padded[3], xs[3]};
         if (!divides) {
             int rows = separableMax(n, cx, input, full, 1, k[0], s[0], d[0], out[1], false);
@@ -137,7 +136,7 @@ final class PoolLowering {
                         + " by the cells inside the padding, so there is no one answer to match");
             }
         }
-        int input = padOp(n, cx, cx.tensor(n, n.input(0)), xs, padded, null);
+        int input = PadLowering.spatialPad(n, cx, cx.tensor(n, n.input(0)), xs, padded, 0f);
         int pooled = cx.scratch(n.name() + "/window_mean", out);
         emit(n, cx, false, input, Padding.VALID, k, s, pooled);
         double[] ratio = new double[(int) (out[1] * out[2])];
@@ -220,21 +219,6 @@ final class PoolLowering {
             same[a + 2] = total - total / 2;
         }
         return same;
-    }
-
-    /** PAD (zeros) or PADV2 (value) of the NHWC input by pads (top, left, bottom, right). */
-    private static int padOp(Node n, LoweringContext cx, int in, long[] nhwc, long[] pads, Float value) {
-        long[] paddings = {0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0};
-        int pt = cx.constant(n.name() + "/paddings", Tensor.ofIntegers(DType.INT32, new long[] {4, 2}, paddings));
-        long[] padded = {nhwc[0], nhwc[1] + pads[0] + pads[2], nhwc[2] + pads[1] + pads[3], nhwc[3]};
-        int out = cx.builder().addTensor(n.name() + "/padded", TfliteType.FLOAT32, padded);
-        if (value == null) {
-            cx.builder().addOperator(BuiltinOperator.PAD, null, new int[] {in, pt}, new int[] {out});
-        } else {
-            int v = cx.constant(n.name() + "/pad_value", Tensor.ofFloats(new long[0], new float[] {value}));
-            cx.builder().addOperator(BuiltinOperator.PADV2, null, new int[] {in, pt, v}, new int[] {out});
-        }
-        return out;
     }
 
     static void globalMaxPool(Node n, LoweringContext cx) {

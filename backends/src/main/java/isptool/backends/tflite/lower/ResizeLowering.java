@@ -1,8 +1,6 @@
 package isptool.backends.tflite.lower;
 
-import isptool.graph.DType;
 import isptool.graph.Node;
-import isptool.graph.Tensor;
 import isptool.graph.Value;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.ResizeBilinearOptionsT;
@@ -89,8 +87,7 @@ final class ResizeLowering {
         Value y = n.output(0);
         int in = cx.tensor(n, x);
         int out = cx.tensor(n, y);
-        int size = cx.constant(n.name() + "/size", Tensor.ofIntegers(DType.INT32, new long[] {2},
-                new long[] {ys[2], ys[3]}));
+        int size = cx.int32(n.name() + "/size", false, ys[2], ys[3]);
         if (mode.equals("linear")) {
             ResizeBilinearOptionsT o = new ResizeBilinearOptionsT();
             switch (ctm) {

@@ -1,12 +1,8 @@
 package isptool.backends.tflite.lower;
 
 import isptool.backends.layout.Layout;
-import isptool.graph.DType;
 import isptool.graph.Node;
-import isptool.graph.Tensor;
 import isptool.graph.Value;
-import org.tensorflow.lite.schema.BuiltinOperator;
-import org.tensorflow.lite.schema.TransposeOptionsT;
 
 /**
  * Reshape, Flatten, Squeeze and Unsqueeze become a RESHAPE to the output's stored shape, which is
@@ -35,10 +31,7 @@ final class ShapeLowering {
             throw cx.refuse(n, "\"" + x.name() + "\" stored " + lx + " -> \"" + y.name() + "\" stored " + ly
                     + " would move data and the layout plan has no TRANSPOSE for it");
         }
-        long[] stored = cx.storedShape(n, y);
-        int shape = cx.constant(n.name() + "/shape", Tensor.ofIntegers(DType.INT32, new long[] {stored.length}, stored));
-        cx.builder().addOperator(BuiltinOperator.RESHAPE, null, new int[] {cx.tensor(n, x), shape},
-                new int[] {cx.tensor(n, y)});
+        cx.reshape(n.name(), cx.tensor(n, x), cx.storedShape(n, y), cx.tensor(n, y));
     }
 
     /** Transpose: stored output axis k holds ONNX output axis ly[k], which is input axis perm[ly[k]]. */
@@ -68,8 +61,6 @@ final class ShapeLowering {
         for (int k = 0; k < p.length; k++) {
             p[k] = stored[k];
         }
-        int pt = cx.constant(n.name() + "/perm", Tensor.ofIntegers(DType.INT32, new long[] {p.length}, p));
-        cx.builder().addOperator(BuiltinOperator.TRANSPOSE, new TransposeOptionsT(), new int[] {cx.tensor(n, x), pt},
-                new int[] {cx.tensor(n, y)});
+        cx.transpose(n.name(), cx.tensor(n, x), p, cx.tensor(n, y));
     }
 }
