@@ -9,7 +9,6 @@ import isptool.backends.tflite.TfliteModel;
 import isptool.backends.tflite.lower.OnnxToTflite;
 import isptool.graph.Graph;
 import isptool.graph.io.AtomicFiles;
-import isptool.graph.io.OnnxExporter;
 import isptool.graph.shapes.ShapeInference;
 import isptool.passes.PassReport;
 import isptool.passes.Pipelines;
@@ -43,17 +42,9 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--no-reparam", description = "Lower the graph as it is, without folding re-parameterizable blocks.")
     boolean noReparam;
 
-    @Option(names = "--verify-input", paramLabel = "[NAME=]x.npy",
-            description = "Verify on this input (.npy in the ONNX NCHW layout) instead of a seeded random one;"
-                    + " NAME= picks the graph input when there are several.")
-    List<String> verifyInputs = new ArrayList<>();
-
-    @Option(names = "--no-verify", description = "Skip verification (the output is then unchecked).")
-    boolean noVerify;
-
-    @Option(names = "--tolerance", defaultValue = "1e-4", paramLabel = "REL",
-            description = "Largest allowed max-abs error relative to the output range (default ${DEFAULT-VALUE}).")
-    double tolerance;
+    /** Float32 TFLite against onnxruntime: 1e-4 (reparam's 1e-5 is for ONNX against ONNX). */
+    @CommandLine.Mixin
+    VerifyOptions verify = VerifyOptions.withTolerance(1e-4);
 
     @Option(names = "--io-layout", defaultValue = "nhwc", paramLabel = "nhwc|nchw",
             description = "Layout of rank-4 model inputs and outputs: nhwc (default, what TFLite runs natively) or"
@@ -117,11 +108,8 @@ final class ConvertCommand implements Callable<Integer> {
         ops.forEach((op, count) -> out.printf("    %s %d%n", op, count));
         out.printf("  TRANSPOSE %d%n", written.count("TRANSPOSE"));
 
-        VerifyOptions opts = new VerifyOptions();
-        opts.inputs = verifyInputs;
-        opts.tolerance = tolerance;
-        Verification.Result check = noVerify ? null
-                : Verification.compareOnnxWithTflite(reference, tmp, g, opts, common.seed, nhwcIo());
+        Verification.Result check = verify.skip ? null
+                : Verification.compareOnnxWithTflite(reference, tmp, g, verify, common.seed, nhwcIo());
         if (check != null) {
             Reports.printVerification(out, check);
         }
@@ -132,10 +120,9 @@ final class ConvertCommand implements Callable<Integer> {
         }
         QuantizedConvert.Outcome quantized = null;
         if (precision != Precision.FP32 && (check == null || check.ok())) {
-            String heldOut = verifyInputs.isEmpty() ? "random input, seed " + common.seed
-                    : String.join(", ", verifyInputs);
             quantized = QuantizedConvert.run(tmp, g, plan, calib, quantOptions, quant.perLayer,
-                    quant.psnrFloor(spec.commandLine()), Verification.inputs(g, opts, common.seed), heldOut, out,
+                    quant.psnrFloor(spec.commandLine()), Verification.inputs(g, verify, common.seed),
+                    verify.describe(common.seed), out,
                     spec.commandLine().getErr());
         }
         long t2 = System.nanoTime();

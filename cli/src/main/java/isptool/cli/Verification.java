@@ -68,8 +68,7 @@ final class Verification {
         Map<String, Tensor> inputs = inputs(g, opts, seed);
         Map<String, Tensor> ref = OrtRunner.runOnce(reference, inputs, OrtRunner.Options.REFERENCE);
         Map<String, Tensor> got = OrtRunner.runOnce(candidate, inputs, OrtRunner.Options.REFERENCE);
-        String what = opts.inputs.isEmpty() ? "random input, seed " + seed : String.join(", ", opts.inputs);
-        return new Result(what, Comparison.compare(ref, got), opts.tolerance);
+        return new Result(opts.describe(seed), Comparison.compare(ref, got), opts.tolerance);
     }
 
     /**
@@ -87,8 +86,7 @@ final class Verification {
         try (TfliteRunner runner = TfliteRunner.open(tflite)) {
             runner.run(feed).forEach((name, t) -> got.put(name, nhwcIo ? StoredTensors.toNchw(t) : t));
         }
-        String what = opts.inputs.isEmpty() ? "random input, seed " + seed : String.join(", ", opts.inputs);
-        return new Result(what, Comparison.compare(ref, got), opts.tolerance);
+        return new Result(opts.describe(seed), Comparison.compare(ref, got), opts.tolerance);
     }
 
     /** The user's --verify-input tensors, checked against the graph's inputs, or seeded random ones. */

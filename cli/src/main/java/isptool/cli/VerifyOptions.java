@@ -15,7 +15,19 @@ final class VerifyOptions {
     @Option(names = "--no-verify", description = "Skip verification (the output is then unchecked).")
     boolean skip;
 
-    @Option(names = "--tolerance", defaultValue = "1e-5", paramLabel = "REL",
+    @Option(names = "--tolerance", paramLabel = "REL",
             description = "Largest allowed max-abs error relative to the output range (default ${DEFAULT-VALUE}).")
-    double tolerance;
+    double tolerance = 1e-5;
+
+    /** The input verification runs on, for reports: the files given, or the seeded random input. */
+    String describe(long seed) {
+        return inputs.isEmpty() ? "random input, seed " + seed : String.join(", ", inputs);
+    }
+
+    /** Options whose --tolerance defaults to t (a command's mixin field initialised with it keeps it). */
+    static VerifyOptions withTolerance(double t) {
+        VerifyOptions o = new VerifyOptions();
+        o.tolerance = t;
+        return o;
+    }
 }
