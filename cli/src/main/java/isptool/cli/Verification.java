@@ -131,14 +131,8 @@ final class Verification {
         if (in.shape() == null) {
             return;
         }
-        long[] want = in.shape().dims();
-        long[] have = t.shape();
-        boolean ok = want.length == have.length;
-        for (int i = 0; ok && i < want.length; i++) {
-            ok = want[i] < 0 || want[i] == have[i];
-        }
-        if (!ok) {
-            throw new ModelException(file + ": shape " + Arrays.toString(have) + " does not fit input \"" + in.name()
+        if (!in.shape().admits(t.shape())) {
+            throw new ModelException(file + ": shape " + Arrays.toString(t.shape()) + " does not fit input \"" + in.name()
                     + "\" of " + g.source() + ", which is " + in.shape() + "; save the tensor in the ONNX input layout");
         }
     }

@@ -51,6 +51,19 @@ public final class Shape {
         return true;
     }
 
+    /** True if a tensor with these concrete dims fits this shape (an unknown dim fits any size). */
+    public boolean admits(long[] concrete) {
+        if (concrete.length != dims.length) {
+            return false;
+        }
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] >= 0 && dims[i] != concrete[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public long[] dims() {
         return dims.clone();
     }

@@ -4,6 +4,7 @@ import isptool.backends.quant.CalibrationSource;
 import isptool.graph.DType;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
+import isptool.graph.Shape;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
 import isptool.graph.io.TensorFiles;
@@ -195,20 +196,9 @@ public final class CalibrationInputs implements CalibrationSource {
                 + "\" is " + Arrays.toString(want) + hint);
     }
 
-    /** True if have matches want, where want's unknown (-1) dims match anything; a null want matches all. */
+    /** True if have fits want, whose unknown (-1) dims match anything; a null want matches all. */
     private static boolean fits(long[] want, long[] have) {
-        if (want == null) {
-            return true;
-        }
-        if (want.length != have.length) {
-            return false;
-        }
-        for (int i = 0; i < want.length; i++) {
-            if (want[i] >= 0 && want[i] != have[i]) {
-                return false;
-            }
-        }
-        return true;
+        return want == null || Shape.of(want).admits(have);
     }
 
     private static void checkCounts(Map<String, List<Item>> items) {

@@ -13,10 +13,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Runs every calibration sample, one at a time, through the float graph in onnxruntime with the
@@ -37,13 +35,14 @@ final class Calibration {
         Map<String, TensorStats> stats = new HashMap<>();
         int n = calib.size();
         List<String> fromOnnx = onnxValues(floatModel, g);
-        Set<String> differs = new HashSet<>();
+        Map<String, Boolean> agrees = new HashMap<>(); // decided once per tensor, on the first sample
         try (Probe probe = Probe.open(floatModel);
                 OrtRunner ort = OrtRunner.openCapturing(g, fromOnnx, OrtRunner.Options.REFERENCE)) {
             for (int pass = 0; pass < (histograms ? 2 : 1); pass++) {
                 String phase = pass == 0 ? "calibrating" : "calibrating (histograms)";
                 for (int i = 0; i < n; i++) {
-                    for (Map.Entry<String, Tensor> e : sample(probe, ort, fromOnnx, differs, g, plan, calib, i).entrySet()) {
+                    Map<String, Tensor> values = sample(probe, ort, fromOnnx, agrees, g, plan, calib, i);
+                    for (Map.Entry<String, Tensor> e : values.entrySet()) {
                         TensorStats s = stats.computeIfAbsent(e.getKey(), k -> new TensorStats());
                         if (pass == 0) {
                             s.observe(e.getValue());
@@ -56,19 +55,6 @@ final class Calibration {
             }
         }
         return stats;
-    }
-
-    /** True when the dims match, a dynamic (negative) dim matching any size. */
-    private static boolean fits(long[] want, long[] have) {
-        if (want.length != have.length) {
-            return false;
-        }
-        for (int d = 0; d < want.length; d++) {
-            if (want[d] >= 0 && want[d] != have[d]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -107,8 +93,8 @@ final class Calibration {
     }
 
     /** The inputs and every activation for sample i, stored layout. */
-    private static Map<String, Tensor> sample(Probe probe, OrtRunner ort, List<String> fromOnnx, Set<String> differs,
-            Graph g, LayoutPlan plan, CalibrationSource calib, int i) throws IOException {
+    private static Map<String, Tensor> sample(Probe probe, OrtRunner ort, List<String> fromOnnx,
+            Map<String, Boolean> agrees, Graph g, LayoutPlan plan, CalibrationSource calib, int i) throws IOException {
         Map<String, Tensor> onnx = calib.sample(i);
         for (Value in : g.inputs()) {
             Tensor t = onnx.get(in.name());
@@ -116,7 +102,7 @@ final class Calibration {
                 throw new ModelException("calibration sample " + calib.describe(i) + " has no tensor for input \""
                         + in.name() + "\"; give one per input");
             }
-            if (in.shape() != null && !fits(in.shape().dims(), t.shape())) {
+            if (in.shape() != null && !in.shape().admits(t.shape())) {
                 throw new ModelException("calibration sample " + calib.describe(i) + " gives input \"" + in.name()
                         + "\" shape " + Shape.of(t.shape()) + " but the model takes " + in.shape()
                         + "; give samples of the model's input shape (NCHW)");
@@ -130,10 +116,8 @@ final class Calibration {
                 Layout l = plan.layoutOf(g.value(name));
                 Tensor reference = l == null || l.isIdentity() ? t : StoredTensors.transpose(t, l.perm());
                 Tensor tflite = all.get(name);
-                if (tflite != null && !differs.contains(name) && sameValue(tflite, reference)) {
+                if (tflite != null && agrees.computeIfAbsent(name, k -> sameValue(tflite, reference))) {
                     all.put(name, reference);
-                } else {
-                    differs.add(name);
                 }
             });
         }
