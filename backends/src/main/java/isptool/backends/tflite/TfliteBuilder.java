@@ -51,7 +51,7 @@ public final class TfliteBuilder {
             Quantization quantization) {
     }
 
-    private record OperatorSpec(int opcodeIndex, Object options, int[] inputs, int[] outputs) {
+    private record OperatorSpec(int opcodeIndex, int builtinCode, Object options, int[] inputs, int[] outputs) {
     }
 
     private record OpcodeKey(int builtinCode, int version) {
@@ -162,7 +162,7 @@ public final class TfliteBuilder {
         checkIndices(inputs, true, TfliteOps.name(builtinCode) + " input");
         checkIndices(outputs, false, TfliteOps.name(builtinCode) + " output");
         int opcode = opcodes.computeIfAbsent(new OpcodeKey(builtinCode, version), k -> opcodes.size());
-        operators.add(new OperatorSpec(opcode, options, inputs.clone(), outputs.clone()));
+        operators.add(new OperatorSpec(opcode, builtinCode, options, inputs.clone(), outputs.clone()));
         return operators.size() - 1;
     }
 
@@ -172,11 +172,9 @@ public final class TfliteBuilder {
      * null if there is none.
      */
     public String kernelLimitProblem(int from) {
-        Map<Integer, Integer> codeOf = new java.util.HashMap<>();
-        opcodes.forEach((k, index) -> codeOf.put(index, k.builtinCode()));
         for (int i = from; i < operators.size(); i++) {
             OperatorSpec op = operators.get(i);
-            int code = codeOf.get(op.opcodeIndex());
+            int code = op.builtinCode();
             int limit = KernelLimits.maxRank(code);
             int rank = 0;
             for (int[] list : new int[][] {op.inputs(), op.outputs()}) {
