@@ -110,6 +110,7 @@ final class ConvertCommand implements Callable<Integer> {
 
         Verification.Result check = verify.skip ? null
                 : Verification.compareOnnxWithTflite(reference, tmp, g, verify, common.seed, nhwcIo());
+        long tVerified = System.nanoTime();
         if (check != null) {
             Reports.printVerification(out, check);
         }
@@ -145,7 +146,8 @@ final class ConvertCommand implements Callable<Integer> {
             if (quantized != null) {
                 json.put("quantization", quantized.json());
             }
-            json.put("seconds", Map.of("convert", (t1 - t0) / 1e9, "total", (t2 - t0) / 1e9));
+            json.put("seconds", Map.of("convert", (t1 - t0) / 1e9, "verify", (tVerified - t1) / 1e9,
+                    "total", (t2 - t0) / 1e9));
             json.put("memory", MemoryUse.toJson());
             Reports.writeJson(common.report, json);
         }

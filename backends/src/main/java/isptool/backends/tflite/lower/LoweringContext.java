@@ -37,6 +37,7 @@ public final class LoweringContext {
     private final Map<Value, Integer> tensors = new HashMap<>();
     private final Set<Node> lowered = new HashSet<>();
     private final Set<String> names = new HashSet<>();
+    private final Map<String, Integer> nextSuffix = new HashMap<>();
     /** Per reading node, the values it reads in another layout than they are stored in. */
     private final Map<Node, Map<Value, Layout>> wanted = new HashMap<>();
     /** Per value, its transposed copies by layout. */
@@ -264,12 +265,21 @@ public final class LoweringContext {
         return new ModelException(graph.source() + ": " + (n == null ? "" : ModelException.where(n) + ": ") + what);
     }
 
+    /**
+     * hint, or hint_1, hint_2, ... if taken. The next suffix to try is kept per hint: probing from 1
+     * each time made k tensors of one name (a constant read by k nodes) cost O(k^2).
+     */
     private String uniqueName(String hint) {
         String name = hint == null || hint.isEmpty() ? "t" : hint;
-        String r = name;
-        for (int i = 1; !names.add(r); i++) {
-            r = name + "_" + i;
+        if (names.add(name)) {
+            return name;
         }
+        int i = nextSuffix.getOrDefault(name, 1);
+        String r;
+        do {
+            r = name + "_" + i++;
+        } while (!names.add(r));
+        nextSuffix.put(name, i);
         return r;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import isptool.backends.layout.LayoutPlan;
+import isptool.backends.tflite.TfliteModel;
 import isptool.graph.DType;
 import isptool.graph.ModelException;
 import isptool.graph.Node;
@@ -110,5 +111,25 @@ class OnnxToTfliteTest extends LoweringTestBase {
         Value b = conv("c2", infer(t2), 4, 1, 1, 1, 0, 0, 0, 0);
         Map<String, Integer> ops = lowerAndCompare(b);
         assertEquals(Map.of("CONV_2D", 2, "TANH", 1), ops);
+    }
+
+    /**
+     * One constant read by many nodes is written once per reader under c, c_1, c_2, ..., skipping
+     * names already taken ("c_2" below): the suffix counter is kept per name, so k readers cost
+     * O(k), not the O(k^2) of probing from _1 each time (scripts/bench_nodes.py measures it).
+     */
+    @Test
+    void sharedConstantNamesAreUniqueAndSequential() throws IOException {
+        Value v = input(1, 2, 3, 3);
+        Value c = constant("c", 2, 1, 1);
+        Value taken = constant("c_2", 2, 1, 1);
+        v = infer(node("Add", "first", v, taken));
+        for (int i = 0; i < 5; i++) {
+            v = infer(node("Add", "add" + i, v, c));
+        }
+        assertEquals(Map.of("ADD", 6), lowerAndCompare(v));
+        java.util.List<String> names = TfliteModel.open(tmp.resolve("m.tflite")).tensors().stream()
+                .filter(TfliteModel.TensorInfo::isConstant).map(TfliteModel.TensorInfo::name).toList();
+        assertEquals(java.util.List.of("c_2", "c", "c_1", "c_3", "c_4", "c_5"), names);
     }
 }
