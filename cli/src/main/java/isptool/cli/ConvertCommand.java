@@ -69,7 +69,7 @@ final class ConvertCommand implements Callable<Integer> {
         }
         quant.check(spec.commandLine());
         long t0 = System.nanoTime();
-        return ModelJob.run(input, output, common.inputShapes,
+        return ModelJob.run(input, output, common.report, common.inputShapes,
                 (loaded, reference, tmp) -> run(loaded.graph(), loaded, reference, tmp, out, t0));
     }
 

@@ -41,7 +41,7 @@ final class ReparamCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
-        return ModelJob.run(input, output, common.inputShapes,
+        return ModelJob.run(input, output, common.report, common.inputShapes,
                 (loaded, reference, tmp) -> run(loaded.graph(), loaded, reference, tmp, out, t0));
     }
 

@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import ai.onnxruntime.TensorInfo;
+import isptool.graph.io.TempFiles;
 import isptool.graph.DType;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
@@ -125,7 +126,7 @@ public final class OrtRunner implements AutoCloseable {
         }
         Path tmp = null;
         try {
-            tmp = Files.createTempFile("isptool-ort-", ".onnx");
+            tmp = TempFiles.inSystemTemp("isptool-ort");
             AtomicFiles.write(tmp, m::writeTo);
             try (SessionOptions so = sessionOptions(options)) {
                 return wrap(env().createSession(tmp.toString(), so), label);
@@ -164,7 +165,7 @@ public final class OrtRunner implements AutoCloseable {
             return;
         }
         try {
-            Files.deleteIfExists(p);
+            TempFiles.delete(p);
         } catch (IOException ignored) {
             // a leftover temporary file is harmless
         }

@@ -6,6 +6,7 @@ import isptool.backends.tflite.Quantization;
 import isptool.backends.tflite.TfliteModel;
 import isptool.backends.tflite.TfliteRunner;
 import isptool.backends.tflite.TfliteType;
+import isptool.graph.io.TempFiles;
 import isptool.graph.DType;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
@@ -178,7 +179,7 @@ final class IntegerQuantizer {
 
     /** Null if TFLite's own kernels (no delegate) prepare and run the model, else their message. */
     private static String check(byte[] model) throws IOException {
-        Path f = Files.createTempFile("isptool-quant", ".tflite");
+        Path f = TempFiles.inSystemTemp("isptool-quant");
         try {
             Files.write(f, model);
             try (TfliteRunner r = TfliteRunner.open(f, TfliteRunner.Options.DEFAULT.withXnnpack(false).withThreads(1))) {
@@ -193,7 +194,7 @@ final class IntegerQuantizer {
                 return e.getMessage();
             }
         } finally {
-            Files.deleteIfExists(f);
+            TempFiles.delete(f);
         }
     }
 

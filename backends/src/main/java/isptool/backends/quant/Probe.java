@@ -6,6 +6,7 @@ import isptool.backends.tflite.Quantization;
 import isptool.backends.tflite.TfliteModel.TensorInfo;
 import isptool.backends.tflite.TfliteRunner;
 import isptool.backends.tflite.lower.StoredTensors;
+import isptool.graph.io.TempFiles;
 import isptool.graph.DType;
 import isptool.graph.Graph;
 import isptool.graph.Tensor;
@@ -52,12 +53,12 @@ final class Probe implements AutoCloseable {
             outs.add(a);
         }
         try {
-            Path f = Files.createTempFile("isptool-probe", ".tflite");
+            Path f = TempFiles.inSystemTemp("isptool-probe");
             m.withOutputs(outs.stream().mapToInt(Integer::intValue).toArray()).builder().write(f);
             try {
                 return new Probe(f, TfliteRunner.open(f));
             } catch (RuntimeException e) {
-                Files.deleteIfExists(f);
+                TempFiles.delete(f);
                 throw e;
             }
         } catch (IOException e) {
@@ -110,9 +111,9 @@ final class Probe implements AutoCloseable {
     public void close() {
         runner.close();
         try {
-            Files.deleteIfExists(file);
+            TempFiles.delete(file);
         } catch (IOException e) {
-            file.toFile().deleteOnExit();
+            // left for the shutdown hook or the next run's sweep
         }
     }
 }

@@ -4,6 +4,7 @@ import com.google.flatbuffers.FlatBufferBuilder;
 import isptool.graph.ModelException;
 import isptool.graph.Tensor;
 import isptool.graph.io.AtomicFiles;
+import isptool.graph.io.TempFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -227,8 +228,9 @@ public final class TfliteBuilder {
 
     /** Writes the model atomically: a temporary file beside {@code target}, then a rename. */
     public void write(Path target) throws IOException {
-        Path scratch = AtomicFiles.temporaryBeside(target);
-        try (FileChannel channel = FileChannel.open(scratch, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        Path scratch = TempFiles.beside(target);
+        try (FileChannel channel = FileChannel.open(scratch, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             ByteBuffer bytes = build(new MappedFactory(channel)).dataBuffer();
             byte[] chunk = new byte[1 << 20];
             AtomicFiles.write(target, out -> {
@@ -239,7 +241,7 @@ public final class TfliteBuilder {
                 }
             });
         } finally {
-            Files.deleteIfExists(scratch);
+            TempFiles.delete(scratch);
         }
     }
 
