@@ -15,7 +15,6 @@ import isptool.graph.io.TempFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -129,11 +128,7 @@ class OutputFilesTest {
 
     /** Starts isptool in its own JVM and returns once a temporary file shows in dir. */
     private Process startAndCatchWriting(Path dir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), "isptool.cli.Main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile())
-                .start();
+        Process p = TestFiles.start(tmp.resolve("child.log"), args);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (temporaries(dir).isEmpty()) {
             assertTrue(p.isAlive(), "isptool ended before writing: " + Files.readString(tmp.resolve("child.log")));

@@ -30,6 +30,16 @@ final class TestFiles {
     record Run(int status, String out, String err) {
     }
 
+    /** isptool in a JVM of its own (what native libraries print to stderr is seen too), output to log. */
+    static Process start(java.nio.file.Path log, String... args) throws java.io.IOException {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "isptool.cli.Main"));
+        cmd.addAll(java.util.List.of(args));
+        return new ProcessBuilder(cmd).redirectOutput(log.toFile()).redirectError(
+                log.resolveSibling(log.getFileName() + ".err").toFile()).start();
+    }
+
     static Run isptool(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

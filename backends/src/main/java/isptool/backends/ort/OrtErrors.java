@@ -24,6 +24,8 @@ final class OrtErrors {
             "Non-zero status code returned while running (\\w+) node\\. Name:'([^']*)' Status Message: (.*)");
     /** The source location, C++ signature and failed condition that precede onnxruntime's own sentence. */
     private static final Pattern SOURCE_NOISE = Pattern.compile("\\S*onnxruntime_src\\S*:\\d+ .*? was false\\.\\s*");
+    /** "... Failed to allocate memory for requested buffer of size 230400000000" */
+    private static final Pattern ALLOCATION = Pattern.compile("Failed to allocate memory for requested buffer of size (\\d+)");
     private static final Pattern PREFIX = Pattern.compile("^Error code - \\w+ - message:\\s*");
 
     private OrtErrors() {
@@ -65,11 +67,22 @@ final class OrtErrors {
         String msg = oneLine(e);
         Matcher f = NODE_FAILED.matcher(msg);
         if (f.find()) {
+            Matcher a = ALLOCATION.matcher(f.group(3));
+            if (a.find()) {
+                return new ModelException(model + ": " + node(f.group(2)) + " (" + f.group(1) + "): onnxruntime cannot"
+                        + " allocate " + gib(Long.parseLong(a.group(1))) + " for it; check the node's attributes and"
+                        + " the input shape (--input-shape), or run on a machine with that much memory", e);
+            }
             String why = SOURCE_NOISE.matcher(f.group(3)).replaceFirst("");
             return new ModelException(model + ": " + node(f.group(2)) + " (" + f.group(1) + ") failed in onnxruntime: "
                     + why, e);
         }
         return new ModelException(model + ": onnxruntime failed while running the model: " + msg, e);
+    }
+
+    private static String gib(long bytes) {
+        return bytes >= 1L << 30 ? String.format("%.1f GiB", bytes / (double) (1L << 30))
+                : String.format("%.1f MiB", bytes / (double) (1L << 20));
     }
 
     private static String node(String name) {

@@ -77,10 +77,14 @@ public final class OrtRunner implements AutoCloseable {
         this.outputNames = List.copyOf(session.getOutputNames());
     }
 
-    /** The one onnxruntime environment of this process (warnings off: errors are reported by isptool). */
+    /**
+     * The one onnxruntime environment of this process. Its log is silenced up to fatal errors: every
+     * error onnxruntime logs also comes back as an exception, which isptool reports in one line
+     * (at error level it printed its own coloured copy to stderr first).
+     */
     static synchronized OrtEnvironment env() {
         if (environment == null) {
-            environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "isptool");
+            environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "isptool");
         }
         return environment;
     }
@@ -154,6 +158,7 @@ public final class OrtRunner implements AutoCloseable {
     private static SessionOptions sessionOptions(Options options) throws OrtException {
         SessionOptions so = new SessionOptions();
         so.setOptimizationLevel(options.optimization().level);
+        so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
         if (options.threads() > 0) {
             so.setIntraOpNumThreads(options.threads());
         }
