@@ -21,6 +21,16 @@ def run(cmd, env=None):
     return dt, max(rss, before), p.stdout
 
 
+def image_model(nodes, name, inp, out, shape, inits, producer):
+    """An opset-17 ONNX model of nodes from float input inp to output out, both of shape."""
+    from onnx import TensorProto, helper
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info(inp, TensorProto.FLOAT, shape)],
+                              [helper.make_tensor_value_info(out, TensorProto.FLOAT, shape)], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name=producer)
+    model.ir_version = 8
+    return model
+
+
 def build():
     """Builds the jar once, outside any timing."""
     subprocess.run([LAUNCHER, "--version"], check=True, capture_output=True)

@@ -10,7 +10,9 @@ import argparse
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
+
+from benchutil import image_model
 
 
 def chain(nodes, op, channels=4, size=8, shared=False):
@@ -29,12 +31,7 @@ def chain(nodes, op, channels=4, size=8, shared=False):
             inputs.append(c)
         graph_nodes.append(helper.make_node(op, inputs, [out], name=f"{op.lower()}_{i}"))
         prev = out
-    graph = helper.make_graph(graph_nodes, f"{op.lower()}_chain_{nodes}",
-                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="isptool-bench")
-    model.ir_version = 8
-    return model
+    return image_model(graph_nodes, f"{op.lower()}_chain_{nodes}", "x", "y", shape, inits, "isptool-bench")
 
 
 def main():

@@ -11,7 +11,9 @@ import argparse
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
+
+from benchutil import image_model
 
 
 def bn(prefix, c, rng, inits):
@@ -58,14 +60,7 @@ def build(channels, blocks, size, seed):
         nodes.append(helper.make_node("Add", [s1, ident], [s2], name=f"{p}.add2"))
         nodes.append(helper.make_node("Relu", [s2], [r], name=f"{p}.relu"))
         x = r
-    graph = helper.make_graph(
-        nodes, "synthetic_repvgg",
-        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, channels, size, size])],
-        [helper.make_tensor_value_info(x, TensorProto.FLOAT, [1, channels, size, size])],
-        inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="isptool-synthetic")
-    model.ir_version = 8
-    return model
+    return image_model(nodes, "synthetic_repvgg", "input", x, [1, channels, size, size], inits, "isptool-synthetic")
 
 
 def main():
