@@ -138,12 +138,18 @@ class OutputFilesTest {
         return p;
     }
 
-    @Test
-    void terminatedWhileWritingLeavesNoTemporary() throws Exception {
+    /** reparam of the big model into a new folder "out", caught while writing there. */
+    private Process writingIntoOut() throws Exception {
         Path in = bigModel();
         Path outDir = Files.createDirectory(tmp.resolve("out"));
-        Process p = startAndCatchWriting(outDir, "reparam", in.toString(), "-o", outDir.resolve("big.onnx").toString(),
+        return startAndCatchWriting(outDir, "reparam", in.toString(), "-o", outDir.resolve("big.onnx").toString(),
                 "--no-verify");
+    }
+
+    @Test
+    void terminatedWhileWritingLeavesNoTemporary() throws Exception {
+        Process p = writingIntoOut();
+        Path outDir = tmp.resolve("out");
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(List.of(), temporaries(outDir), "the shutdown hook removes what was being written");
@@ -151,10 +157,8 @@ class OutputFilesTest {
 
     @Test
     void killedWhileWritingLeavesATemporaryTheNextRunRemoves() throws Exception {
-        Path in = bigModel();
-        Path outDir = Files.createDirectory(tmp.resolve("out"));
-        Process p = startAndCatchWriting(outDir, "reparam", in.toString(), "-o", outDir.resolve("big.onnx").toString(),
-                "--no-verify");
+        Process p = writingIntoOut();
+        Path outDir = tmp.resolve("out");
         p.destroyForcibly(); // SIGKILL: nothing in the process can clean up
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         List<Path> left = temporaries(outDir);
