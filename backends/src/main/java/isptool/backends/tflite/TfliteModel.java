@@ -3,6 +3,7 @@ package isptool.backends.tflite;
 import isptool.graph.ModelException;
 import isptool.graph.Shape;
 import isptool.graph.Tensor;
+import isptool.graph.io.RegularFiles;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -113,9 +114,10 @@ public final class TfliteModel {
         }
     }
 
-    /** Opens a .tflite file, memory-mapped. */
+    /** Opens a .tflite file, memory-mapped; only a regular file (a FIFO would block the open). */
     public static TfliteModel open(Path file) {
         String label = file.toString();
+        RegularFiles.require(file, label, "the path of a .tflite model");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE) {
