@@ -1,12 +1,14 @@
 package isptool.cli;
 
 import isptool.backends.tflite.TfliteModel;
+import isptool.graph.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,6 +48,14 @@ final class InspectCommand implements Callable<Integer> {
             print(out, s);
         }
         out.flush();
+        List<?> invalid = (List<?>) s.extra().getOrDefault("invalid", List.of());
+        if (!invalid.isEmpty()) {
+            // a diagnostic: everything readable is printed above, and the status says the runtime would refuse it
+            int more = invalid.size() - 1;
+            throw new ModelException(model + ": invalid TFLite model, " + invalid.get(0)
+                    + (more > 0 ? " (and " + more + " more problem" + (more > 1 ? "s" : "") + ", listed above)" : "")
+                    + "; the TFLite runtime would refuse it, so export or convert it again");
+        }
         return 0;
     }
 
@@ -79,6 +89,9 @@ final class InspectCommand implements Callable<Integer> {
         out.printf("  ops:%n");
         for (Map.Entry<String, Integer> e : s.ops().entrySet()) {
             out.printf("    %-22s %d%n", e.getKey(), e.getValue());
+        }
+        for (Object problem : (List<?>) s.extra().getOrDefault("invalid", List.of())) {
+            out.printf("  invalid: %s%n", problem);
         }
     }
 
