@@ -74,10 +74,11 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
+    /** The text report; names from the model are printed with control characters escaped. */
     private void print(PrintWriter out, ModelSummary s) {
-        out.printf("%s (%s)%n", model, s.format().equals("onnx") ? "ONNX" : "TFLite");
-        s.inputs().forEach(i -> out.printf("  input   %s%n", i));
-        s.outputs().forEach(o -> out.printf("  output  %s%n", o));
+        out.printf("%s (%s)%n", Escapes.visible(model.toString()), s.format().equals("onnx") ? "ONNX" : "TFLite");
+        s.inputs().forEach(i -> out.printf("  input   %s%n", Escapes.visible(i)));
+        s.outputs().forEach(o -> out.printf("  output  %s%n", Escapes.visible(o)));
         out.printf(Locale.ROOT, "  parameters %,d (%s)%n", s.parameters(), Reports.size(s.parameterBytes()));
         out.printf(Locale.ROOT, "  conv MACs %s%s%n", macs(s.convMacs()),
                 s.convsWithUnknownShape() > 0 ? " (+" + s.convsWithUnknownShape() + " convs of unknown size; use --input-shape)" : "");
@@ -88,10 +89,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.printf("  ops:%n");
         for (Map.Entry<String, Integer> e : s.ops().entrySet()) {
-            out.printf("    %-22s %d%n", e.getKey(), e.getValue());
+            out.printf("    %-22s %d%n", Escapes.visible(e.getKey()), e.getValue());
         }
         for (Object problem : (List<?>) s.extra().getOrDefault("invalid", List.of())) {
-            out.printf("  invalid: %s%n", problem);
+            out.printf("  invalid: %s%n", Escapes.visible(problem.toString()));
         }
     }
 
