@@ -9,7 +9,9 @@ import picocli.CommandLine;
 
 /**
  * Turns failures into one line on stderr and an exit status: 2 for bad input, 1 for a bug.
- * The stack trace is printed only with --verbose.
+ * The stack trace is printed only with --verbose. Control characters in a message (newlines and
+ * terminal escapes in model names, paths or arguments) are printed as visible escapes, so an
+ * error is always one harmless line.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
@@ -20,16 +22,16 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
         int status;
         if (t instanceof ModelException) {
-            err.println("isptool: " + t.getMessage());
+            err.println(line(t.getMessage()));
             status = Main.EXIT_BAD_INPUT;
         } else if (t instanceof NoSuchFileException nsf) {
-            err.println("isptool: " + nsf.getFile() + ": no such file or folder");
+            err.println(line(nsf.getFile() + ": no such file or folder"));
             status = Main.EXIT_BAD_INPUT;
         } else if (t instanceof IOException) {
-            err.println("isptool: " + t.getMessage());
+            err.println(line(t.getMessage()));
             status = Main.EXIT_BAD_INPUT;
         } else {
-            err.println("isptool: internal error: " + t + (verbose ? "" : " (run again with --verbose for details,"
+            err.println(line("internal error: " + t) + (verbose ? "" : " (run again with --verbose for details,"
                     + " and please report it)"));
             status = 1;
         }
@@ -42,8 +44,13 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     static int onParameterError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
-        cl.getErr().println("isptool: " + ex.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        cl.getErr().println(line(ex.getMessage()) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
         cl.getErr().flush();
         return Main.EXIT_BAD_INPUT;
+    }
+
+    /** {@code isptool: message}, on one line whatever the message holds. */
+    static String line(String message) {
+        return "isptool: " + Escapes.visible(String.valueOf(message));
     }
 }

@@ -1,12 +1,14 @@
 package isptool.cli;
 
 import isptool.backends.tflite.TfliteModel;
+import isptool.graph.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,6 +48,14 @@ final class InspectCommand implements Callable<Integer> {
             print(out, s);
         }
         out.flush();
+        List<?> invalid = (List<?>) s.extra().getOrDefault("invalid", List.of());
+        if (!invalid.isEmpty()) {
+            // a diagnostic: everything readable is printed above, and the status says the runtime would refuse it
+            int more = invalid.size() - 1;
+            throw new ModelException(model + ": invalid TFLite model, " + invalid.get(0)
+                    + (more > 0 ? " (and " + more + " more problem" + (more > 1 ? "s" : "") + ", listed above)" : "")
+                    + "; the TFLite runtime would refuse it, so export or convert it again");
+        }
         return 0;
     }
 
@@ -64,10 +74,11 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
+    /** The text report; names from the model are printed with control characters escaped. */
     private void print(PrintWriter out, ModelSummary s) {
-        out.printf("%s (%s)%n", model, s.format().equals("onnx") ? "ONNX" : "TFLite");
-        s.inputs().forEach(i -> out.printf("  input   %s%n", i));
-        s.outputs().forEach(o -> out.printf("  output  %s%n", o));
+        out.printf("%s (%s)%n", Escapes.visible(model.toString()), s.format().equals("onnx") ? "ONNX" : "TFLite");
+        s.inputs().forEach(i -> out.printf("  input   %s%n", Escapes.visible(i)));
+        s.outputs().forEach(o -> out.printf("  output  %s%n", Escapes.visible(o)));
         out.printf(Locale.ROOT, "  parameters %,d (%s)%n", s.parameters(), Reports.size(s.parameterBytes()));
         out.printf(Locale.ROOT, "  conv MACs %s%s%n", macs(s.convMacs()),
                 s.convsWithUnknownShape() > 0 ? " (+" + s.convsWithUnknownShape() + " convs of unknown size; use --input-shape)" : "");
@@ -78,7 +89,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.printf("  ops:%n");
         for (Map.Entry<String, Integer> e : s.ops().entrySet()) {
-            out.printf("    %-22s %d%n", e.getKey(), e.getValue());
+            out.printf("    %-22s %d%n", Escapes.visible(e.getKey()), e.getValue());
+        }
+        for (Object problem : (List<?>) s.extra().getOrDefault("invalid", List.of())) {
+            out.printf("  invalid: %s%n", Escapes.visible(problem.toString()));
         }
     }
 

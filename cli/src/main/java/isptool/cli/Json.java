@@ -57,7 +57,8 @@ final class Json {
                 case '\t' -> b.append("\\t");
                 case '\r' -> b.append("\\r");
                 default -> {
-                    if (c < 0x20) {
+                    // C1 controls and the Unicode line separators too: the text may be printed to a terminal
+                    if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);

@@ -18,9 +18,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code isptool reparam IN.onnx -o OUT.onnx}: fold every re-parameterizable structure, prove it equal. */
 @Command(name = "reparam", mixinStandardHelpOptions = true,
-        description = {"Folds re-parameterizable blocks (BN, parallel branches, concat+1x1, identity,",
-                "asymmetric kernels, 1x1->kxk, avg-pool branches, QCU scales) into single convolutions,",
-                "then runs both graphs in onnxruntime on the same input and writes OUT only if they match."})
+        // one string: picocli lists a subcommand by the first element, and wraps the text itself
+        description = "Folds re-parameterizable blocks (BN, parallel branches, concat+1x1, identity,"
+                + " asymmetric kernels, 1x1->kxk, avg-pool branches, QCU scales) into single convolutions,"
+                + " then runs both graphs in onnxruntime on the same input and writes OUT only if they match.")
 final class ReparamCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN.onnx", description = "The model as exported from training.")
     Path input;

@@ -16,13 +16,32 @@ final class TfliteSummary {
     private TfliteSummary() {
     }
 
+    /**
+     * The summary; {@code extra.invalid} lists what the TFLite runtime would refuse (the model's
+     * problems, then MAC counts past a 64-bit integer), empty for a valid model. Operators with a
+     * problem add no MACs.
+     */
     static ModelSummary of(TfliteModel m) {
+        List<String> invalid = new ArrayList<>(m.problems());
         long macs = 0;
         int unknown = 0;
         for (OperatorInfo op : m.operators()) {
-            long k = macs(m, op);
+            if (!m.isValid(op)) {
+                continue;
+            }
+            long k;
+            try {
+                k = macs(m, op);
+            } catch (ArithmeticException e) {
+                invalid.add(m.where(op) + " has more multiply-accumulates than a 64-bit integer counts;"
+                        + " its tensor shapes are corrupt");
+                continue;
+            }
             if (k < 0) {
                 unknown++;
+            } else if (macs > Long.MAX_VALUE - k) {
+                invalid.add(m.where(op) + " brings the multiply-accumulates past what a 64-bit integer counts;"
+                        + " the model's tensor shapes are corrupt");
             } else {
                 macs += k;
             }
@@ -38,6 +57,7 @@ final class TfliteSummary {
         extra.put("operators", m.operators().size());
         extra.put("activation_types", activations);
         extra.put("constant_types", constants);
+        extra.put("invalid", invalid);
         return new ModelSummary("tflite", describe(m.inputs()), describe(m.outputs()), m.opHistogram(),
                 m.parameterCount(), m.parameterBytes(), macs, unknown, m.count("TRANSPOSE"), extra);
     }
@@ -46,7 +66,8 @@ final class TfliteSummary {
      * Multiply-accumulates of a convolution or dense operator (0 for other ops, -1 when a shape is
      * dynamic). Weight layouts: CONV_2D [Cout, kh, kw, Cin/group], DEPTHWISE_CONV_2D [1, kh, kw,
      * Cout], TRANSPOSE_CONV [Cout, kh, kw, Cin] (inputs: output shape, weights, data),
-     * FULLY_CONNECTED [out, in].
+     * FULLY_CONNECTED [out, in]. Only for an operator {@link TfliteModel#isValid}: its operands
+     * are there with those ranks and no zero dims. Throws ArithmeticException past a long.
      */
     private static long macs(TfliteModel m, OperatorInfo op) {
         return switch (op.opName()) {
@@ -54,12 +75,12 @@ final class TfliteSummary {
                 TensorInfo w = m.tensor(op.inputs().get(1));
                 TensorInfo out = m.tensor(op.outputs().get(0));
                 long perOutput = elements(w) / (op.opName().equals("DEPTHWISE_CONV_2D") ? w.shape()[3] : w.shape()[0]);
-                yield out.isDynamic() ? -1 : elements(out) * perOutput;
+                yield out.isDynamic() ? -1 : Math.multiplyExact(elements(out), perOutput);
             }
             case "TRANSPOSE_CONV" -> {
                 TensorInfo w = m.tensor(op.inputs().get(1));
                 TensorInfo x = m.tensor(op.inputs().get(2));
-                yield x.isDynamic() ? -1 : elements(x) * (elements(w) / w.shape()[3]);
+                yield x.isDynamic() ? -1 : Math.multiplyExact(elements(x), elements(w) / w.shape()[3]);
             }
             default -> 0;
         };
@@ -68,7 +89,7 @@ final class TfliteSummary {
     private static long elements(TensorInfo t) {
         long n = 1;
         for (long d : t.shape()) {
-            n *= d;
+            n = Math.multiplyExact(n, d);
         }
         return n;
     }

@@ -3,6 +3,7 @@ package isptool.backends.tflite;
 import isptool.graph.ModelException;
 import isptool.graph.Shape;
 import isptool.graph.Tensor;
+import isptool.graph.io.RegularFiles;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -32,7 +33,9 @@ import org.tensorflow.lite.schema.SubGraph;
  *
  * <p>FlatBuffers' Java runtime has no verifier, so the whole table structure is read and checked
  * when the model is opened: a corrupt or truncated file fails there, with a ModelException naming
- * the file, and not later in an accessor.
+ * the file, and not later in an accessor. What parses but the TFLite runtime would refuse
+ * (negative dims, unknown builtin codes, convolutions without weights) is listed by
+ * {@link #problems()}.
  */
 public final class TfliteModel {
     /** Alignment TFLite's own converter gives constant data; the interpreter reads it in place. */
@@ -53,11 +56,11 @@ public final class TfliteModel {
             return false;
         }
 
-        /** {@code FLOAT32[1,?,?,3]}: the type and the signature, dynamic dims as ?. */
+        /** {@code FLOAT32[1,?,?,3]}: the type and the signature, dynamic dims (-1) as ?, invalid ones as they are. */
         public String describe() {
             StringBuilder sb = new StringBuilder(type.name()).append('[');
             for (int i = 0; i < shapeSignature.length; i++) {
-                sb.append(i > 0 ? "," : "").append(shapeSignature[i] < 0 ? "?" : Long.toString(shapeSignature[i]));
+                sb.append(i > 0 ? "," : "").append(shapeSignature[i] == -1 ? "?" : Long.toString(shapeSignature[i]));
             }
             return sb.append(']').toString();
         }
@@ -82,6 +85,7 @@ public final class TfliteModel {
     private final List<Integer> inputs;
     private final List<Integer> outputs;
     private final List<ByteBuffer> buffers;
+    private final TfliteProblems problems;
 
     private TfliteModel(String label, ByteBuffer bytes) {
         this.label = label;
@@ -105,17 +109,19 @@ public final class TfliteModel {
             SubGraph g = m.subgraphs(0);
             this.tensors = readTensors(g);
             this.operators = readOperators(g, codes);
-            this.inputs = indices(g.inputsLength(), g::inputs, "subgraph input");
-            this.outputs = indices(g.outputsLength(), g::outputs, "subgraph output");
+            this.inputs = indices(g.inputsLength(), g::inputs, "subgraph input", false);
+            this.outputs = indices(g.outputsLength(), g::outputs, "subgraph output", false);
+            this.problems = new TfliteProblems(tensors, operators);
         } catch (IndexOutOfBoundsException | IllegalArgumentException | BufferUnderflowException
                 | NegativeArraySizeException | NullPointerException e) {
             throw corrupt("a table points outside the file (" + e.getClass().getSimpleName() + ")");
         }
     }
 
-    /** Opens a .tflite file, memory-mapped. */
+    /** Opens a .tflite file, memory-mapped; only a regular file (a FIFO would block the open). */
     public static TfliteModel open(Path file) {
         String label = file.toString();
+        RegularFiles.require(file, label, "the path of a .tflite model");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE) {
@@ -184,6 +190,24 @@ public final class TfliteModel {
 
     public List<OperatorInfo> operators() {
         return operators;
+    }
+
+    /**
+     * What the TFLite runtime would refuse in this model although it parses, one phrase per
+     * problem naming the tensor or the operator (index, op, output tensor); empty for a valid model.
+     */
+    public List<String> problems() {
+        return Collections.unmodifiableList(problems.problems);
+    }
+
+    /** False for an operator with a problem of its own or through one of its tensors. */
+    public boolean isValid(OperatorInfo op) {
+        return !problems.badOperators.get(op.index());
+    }
+
+    /** {@code operator 3 (CONV_2D, output "conv/out")}, for messages: TFLite operators have no names. */
+    public String where(OperatorInfo op) {
+        return TfliteProblems.where(tensors, op);
     }
 
     /** How many operators of each op there are ({@code CONV_2D -> 12}), by op name. */
@@ -313,8 +337,9 @@ public final class TfliteModel {
             OperatorCode code = codes.get((int) opcode);
             int builtin = TfliteOps.builtinCode(code);
             String name = builtin == BuiltinOperator.CUSTOM ? "CUSTOM:" + code.customCode() : TfliteOps.name(builtin);
-            List<Integer> in = indices(op.inputsLength(), op::inputs, name + " input");
-            List<Integer> out = indices(op.outputsLength(), op::outputs, name + " output");
+            String where = "operator " + i + " (" + name + ")";
+            List<Integer> in = indices(op.inputsLength(), op::inputs, where + " input", true);
+            List<Integer> out = indices(op.outputsLength(), op::outputs, where + " output", true);
             r.add(new OperatorInfo(i, builtin, name, code.version(), in, out, readOptions(op, name)));
         }
         return Collections.unmodifiableList(r);
@@ -336,12 +361,13 @@ public final class TfliteModel {
         }
     }
 
-    private List<Integer> indices(int length, java.util.function.IntUnaryOperator at, String what) {
+    /** Tensor indices; -1 (an omitted optional tensor) only where {@code omittable}. */
+    private List<Integer> indices(int length, java.util.function.IntUnaryOperator at, String what, boolean omittable) {
         List<Integer> r = new ArrayList<>(count(length, what + "s"));
         for (int i = 0; i < length; i++) {
             int index = at.applyAsInt(i);
-            if (index < -1 || index >= tensors.size()) {
-                throw corrupt(what + " " + index + " is not one of the " + tensors.size() + " tensors");
+            if (index < (omittable ? -1 : 0) || index >= tensors.size()) {
+                throw corrupt(what + " " + i + " is tensor " + index + ", not one of the " + tensors.size() + " tensors");
             }
             r.add(index);
         }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import isptool.backends.tflite.TfliteModel.OperatorInfo;
 import isptool.backends.tflite.TfliteModel.TensorInfo;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -183,6 +186,20 @@ class TfliteModelTest {
         Path missing = dir.resolve("nowhere.tflite");
         assertEquals(missing + ": no such file; check the path",
                 assertThrows(ModelException.class, () -> TfliteModel.open(missing)).getMessage());
+    }
+
+    /** Opening a FIFO for reading blocks until a writer comes: it must be refused before it is opened. */
+    @Test
+    void fifosAndFoldersAreRefusedWithoutBlocking() throws Exception {
+        Path fifo = dir.resolve("pipe.tflite");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is available");
+        ModelException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(ModelException.class, () -> TfliteModel.open(fifo)));
+        assertEquals(fifo + ": not a regular file (a FIFO, socket or device); give the path of a .tflite model",
+                e.getMessage());
+        Path folder = Files.createDirectory(dir.resolve("folder.tflite"));
+        assertEquals(folder + ": not a regular file (a folder); give the path of a .tflite model",
+                assertThrows(ModelException.class, () -> TfliteModel.open(folder)).getMessage());
     }
 
     @Test
