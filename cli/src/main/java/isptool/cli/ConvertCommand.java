@@ -75,6 +75,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     private int run(Graph g, ModelLoading.Loaded loaded, Path reference, Path tmp, PrintWriter out, long t0)
             throws Exception {
+        List<String> nonFinite = NonFiniteConstants.warnings(g);
         GraphStats before = GraphStats.of(g);
         PassReport report = new PassReport();
         List<String> pipelines = new ArrayList<>();
@@ -97,6 +98,7 @@ final class ConvertCommand implements Callable<Integer> {
         TfliteModel written = TfliteModel.open(tmp);
         Map<String, Integer> ops = written.opHistogram();
         out.printf("isptool convert: %s -> %s%n", input, output);
+        nonFinite.forEach(w -> out.printf("  warning: %s%n", w));
         if (loaded.upgraded()) {
             out.printf("  upgraded from opset %d to %d (onnxruntime has no kernels for opset %d); verified against"
                     + " the upgraded model%n", loaded.fileOpset(), g.opset(), loaded.fileOpset());
