@@ -67,6 +67,7 @@ final class ConvertCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--io-layout must be nhwc or nchw, not \"" + ioLayout + "\"");
         }
+        verify.check(spec.commandLine());
         quant.check(spec.commandLine());
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.inputShapes,

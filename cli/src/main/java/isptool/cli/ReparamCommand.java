@@ -40,6 +40,7 @@ final class ReparamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        verify.check(spec.commandLine());
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.inputShapes,
                 (loaded, reference, tmp) -> run(loaded.graph(), loaded, reference, tmp, out, t0));
