@@ -25,8 +25,16 @@ import java.util.Map;
  * maxRel are +inf and psnr is -inf. Non-finite values at exactly the same places in both are
  * allowed (a model may compute -inf on purpose), but an output with no finite value at all proves
  * nothing and never counts as a match.
+ *
+ * <p>Values smaller in magnitude than float32's smallest normal number (1.18e-38) are compared as
+ * 0 and counted ({@link #subnormal}): onnxruntime computes with subnormal numbers, while TFLite's
+ * XNNPACK kernels run with denormals flushed to zero, so a model with weights like 1e-42 gives
+ * outputs around 1e-41 in one and exactly 0 in the other. Both are float32's underflow range,
+ * below its 24-bit precision; measured against such a tiny output range they would otherwise be
+ * 100% apart.
  */
-public record Comparison(String output, double maxAbs, double maxRel, double psnr, double cosine, NonFinite nonFinite) {
+public record Comparison(String output, double maxAbs, double maxRel, double psnr, double cosine, NonFinite nonFinite,
+        int subnormal) {
 
     /**
      * Non-finite elements: how many in the reference and in the result, at how many places the two
@@ -101,9 +109,15 @@ public record Comparison(String output, double maxAbs, double maxRel, double psn
         int differing = 0;
         int first = -1;
         int firstDiffering = -1;
+        int subnormal = 0;
         for (int i = 0; i < n; i++) {
-            double r = reference.getDouble(i);
-            double a = actual.getDouble(i);
+            double r0 = reference.getDouble(i);
+            double a0 = actual.getDouble(i);
+            double r = flushSubnormal(r0);
+            double a = flushSubnormal(a0);
+            if (r != r0 || a != a0) {
+                subnormal++;
+            }
             boolean rf = Double.isFinite(r);
             boolean af = Double.isFinite(a);
             if (rf && af) {
@@ -138,14 +152,19 @@ public record Comparison(String output, double maxAbs, double maxRel, double psn
         double cosine = normR == 0 && normA == 0 ? 1 : normR == 0 || normA == 0 ? 0 : dot / Math.sqrt(normR * normA);
         if (differing > 0) {
             return new Comparison(output, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
-                    Double.NEGATIVE_INFINITY, cosine, nf);
+                    Double.NEGATIVE_INFINITY, cosine, nf, subnormal);
         }
         if (n > 0 && finite == 0) {
-            return new Comparison(output, Double.NaN, Double.NaN, Double.NaN, Double.NaN, nf);
+            return new Comparison(output, Double.NaN, Double.NaN, Double.NaN, Double.NaN, nf, subnormal);
         }
         double mse = finite == 0 ? 0 : sumSq / finite;
         double psnr = mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(range * range / mse);
-        return new Comparison(output, maxAbs, maxAbs / range, psnr, cosine, nf);
+        return new Comparison(output, maxAbs, maxAbs / range, psnr, cosine, nf, subnormal);
+    }
+
+    /** 0 for a float32 subnormal (|v| below Float.MIN_NORMAL), v otherwise (NaN and inf included). */
+    private static double flushSubnormal(double v) {
+        return Math.abs(v) < Float.MIN_NORMAL ? 0 : v;
     }
 
     private static boolean sameNonFinite(double r, double a) {
@@ -176,6 +195,10 @@ public record Comparison(String output, double maxAbs, double maxRel, double psn
         }
         String line = String.format(Locale.ROOT, "output \"%s\": max abs %.1e, rel %.1e, PSNR %s dB, cosine %.6f",
                 output, maxAbs, maxRel, db(psnr), cosine);
+        if (subnormal > 0) {
+            line += String.format(Locale.ROOT, "; %d subnormal values (below 1.2e-38, which XNNPACK flushes to zero)"
+                    + " compared as 0", subnormal);
+        }
         return nonFinite.any() ? line + "; " + nonFinite.describe() : line;
     }
 

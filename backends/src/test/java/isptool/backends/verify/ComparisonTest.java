@@ -97,6 +97,21 @@ class ComparisonTest {
                 + " nothing to compare", c.toString());
     }
 
+    /**
+     * Weights of 1e-42 give outputs around 1e-41 in onnxruntime and 0 in TFLite (XNNPACK flushes
+     * subnormals): compared as 0, counted, and a normal-sized difference still counts.
+     */
+    @Test
+    void subnormalValuesCompareAsZero() {
+        Comparison c = Comparison.of("y", floats(1.5e-42f, -7e-42f, 0), floats(0, 0, 0));
+        assertTrue(c.withinRelative(0), c.toString());
+        assertEquals(2, c.subnormal());
+        assertTrue(c.toString().endsWith("; 2 subnormal values (below 1.2e-38, which XNNPACK flushes to zero) compared"
+                + " as 0"), c.toString());
+        assertFalse(Comparison.of("y", floats(1e-37f, 0), floats(0, 0)).withinRelative(1e-4));
+        assertEquals(0, Comparison.of("y", floats(1, 2), floats(1, 2)).subnormal());
+    }
+
     @Test
     void comparesAcrossElementTypes() {
         Tensor ref = floats(0.5f, 0.25f);
