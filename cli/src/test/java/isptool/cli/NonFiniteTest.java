@@ -101,4 +101,34 @@ class NonFiniteTest {
                 + " variance + epsilon = -1.0"), run.out());
         assertTrue(run.out().contains("64 of 192 values are non-finite in both"), run.out());
     }
+
+    /** An inf weight: warned about; the NaN/inf it spreads are at the same places in both runtimes. */
+    @Test
+    void infWeightIsWarnedAboutAndComparedOnTheFiniteValues() throws IOException {
+        TinyModels m = new TinyModels();
+        m.weight[4] = Float.POSITIVE_INFINITY;
+        Path model = m.conv(tmp.resolve("inf_weight.onnx"));
+        for (String[] c : new String[][] {{"reparam", "onnx"}, {"convert", "tflite"}}) {
+            TestFiles.Run run = run(c[0], model, c[1]);
+            assertEquals(0, run.status(), run.out() + run.err());
+            assertTrue(run.out().contains("initializer \"conv.weight\" read by node \"conv\" (Conv) holds 1 +inf value"),
+                    run.out());
+            assertTrue(run.out().contains("64 of 192 values are non-finite in both, at the same places"), run.out());
+        }
+    }
+
+    /** A weight of 3e38 times a BN scale of 10: the fold is refused (not written as inf), convert still lowers it. */
+    @Test
+    void weightNearFloatMaxIsNotFoldedIntoInf() throws IOException {
+        TinyModels m = new TinyModels();
+        m.weight[4] = 3e38f;
+        Path model = m.convBn(tmp.resolve("big.onnx"), 0, 0.01f, 1, 1);
+        for (String[] c : new String[][] {{"reparam", "onnx"}, {"convert", "tflite"}}) {
+            TestFiles.Run run = run(c[0], model, c[1]);
+            assertEquals(0, run.status(), run.out() + run.err());
+            assertTrue(run.out().contains("FoldBatchNormIntoConv: node \"bn\": not folded into conv \"conv\": the folded"
+                    + " weight [0, 0, 1, 1] would be 3.00e+39, beyond float32's largest value"), run.out());
+            assertFalse(run.out().contains("MISMATCH"), run.out());
+        }
+    }
 }
