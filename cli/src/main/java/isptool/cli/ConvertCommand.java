@@ -67,6 +67,7 @@ final class ConvertCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--io-layout must be nhwc or nchw, not \"" + ioLayout + "\"");
         }
+        verify.check(spec.commandLine());
         quant.check(spec.commandLine());
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.report, common.inputShapes,
@@ -75,6 +76,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     private int run(Graph g, ModelLoading.Loaded loaded, Path reference, Path tmp, PrintWriter out, long t0)
             throws Exception {
+        List<String> nonFinite = NonFiniteConstants.warnings(g);
         GraphStats before = GraphStats.of(g);
         PassReport report = new PassReport();
         List<String> pipelines = new ArrayList<>();
@@ -97,6 +99,7 @@ final class ConvertCommand implements Callable<Integer> {
         TfliteModel written = TfliteModel.open(tmp);
         Map<String, Integer> ops = written.opHistogram();
         out.printf("isptool convert: %s -> %s%n", input, output);
+        nonFinite.forEach(w -> out.printf("  warning: %s%n", w));
         if (loaded.upgraded()) {
             out.printf("  upgraded from opset %d to %d (onnxruntime has no kernels for opset %d); verified against"
                     + " the upgraded model%n", loaded.fileOpset(), g.opset(), loaded.fileOpset());

@@ -11,8 +11,13 @@ import java.util.Map;
 
 /** Tables of a quantized model's quality against float32 onnxruntime, and the same as JSON. */
 final class QualityPrinter {
-    /** One output over several samples: mean and lowest PSNR, largest max abs error, lowest cosine. */
-    record Aggregate(String output, int samples, double meanPsnr, double minPsnr, double maxAbs, double minCosine) {
+    /**
+     * One output over several samples: mean and lowest PSNR, largest max abs error, lowest cosine, and
+     * what was wrong with non-finite values on the first sample where they differ or fill the output
+     * (null if none did).
+     */
+    record Aggregate(String output, int samples, double meanPsnr, double minPsnr, double maxAbs, double minCosine,
+            String nonFinite) {
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("output", output);
@@ -21,6 +26,7 @@ final class QualityPrinter {
             m.put("psnr_min_db", minPsnr);
             m.put("max_abs", maxAbs);
             m.put("cosine_min", minCosine);
+            m.put("non_finite", nonFinite);
             return m;
         }
     }
@@ -41,8 +47,15 @@ final class QualityPrinter {
                 cs.stream().mapToDouble(Comparison::psnr).average().orElse(Double.NaN),
                 cs.stream().mapToDouble(Comparison::psnr).min().orElse(Double.NaN),
                 cs.stream().mapToDouble(Comparison::maxAbs).max().orElse(Double.NaN),
-                cs.stream().mapToDouble(Comparison::cosine).min().orElse(Double.NaN))));
+                cs.stream().mapToDouble(Comparison::cosine).min().orElse(Double.NaN),
+                cs.stream().filter(QualityPrinter::nonFiniteFails).findFirst()
+                        .map(c -> c.nonFinite().describe()).orElse(null))));
         return result;
+    }
+
+    /** Non-finite values that make the comparison meaningless: at different places, or everywhere. */
+    static boolean nonFiniteFails(Comparison c) {
+        return c.nonFinite().differing() > 0 || c.nonFinite().all();
     }
 
     static void printAggregates(PrintWriter out, String title, List<Aggregate> rows) {
@@ -53,6 +66,11 @@ final class QualityPrinter {
         for (Aggregate a : rows) {
             out.printf(Locale.ROOT, "    %-" + width + "s  %9s  %9s  %9.2e  %10.6f%n", a.output(), db(a.meanPsnr()),
                     db(a.minPsnr()), a.maxAbs(), a.minCosine());
+        }
+        for (Aggregate a : rows) {
+            if (a.nonFinite() != null) {
+                out.printf("    output \"%s\": %s%n", a.output(), a.nonFinite());
+            }
         }
     }
 
@@ -72,6 +90,12 @@ final class QualityPrinter {
                     layers ? r.node() : "", layers ? r.op() : "", db(c.psnr()), c.maxAbs(), c.cosine(),
                     layers && r == worst && rows.size() > 1 ? "  <- worst" : "");
         }
+        for (QualityReport.Row r : rows) {
+            if (r.comparison().nonFinite().any()) {
+                out.printf("    %s \"%s\": %s%n", layers ? "tensor" : "output", r.tensor(),
+                        r.comparison().nonFinite().describe());
+            }
+        }
     }
 
     static List<Object> rowsJson(List<QualityReport.Row> rows) {
@@ -84,12 +108,16 @@ final class QualityPrinter {
             m.put("psnr_db", row.comparison().psnr());
             m.put("max_abs", row.comparison().maxAbs());
             m.put("cosine", row.comparison().cosine());
+            m.put("non_finite", row.comparison().nonFinite().any() ? row.comparison().nonFinite().describe() : null);
             r.add(m);
         }
         return r;
     }
 
     static String db(double psnr) {
-        return Double.isInfinite(psnr) ? "inf" : String.format(Locale.ROOT, "%.2f dB", psnr);
+        if (Double.isNaN(psnr)) {
+            return "n/a";
+        }
+        return Double.isInfinite(psnr) ? (psnr > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.2f dB", psnr);
     }
 }

@@ -84,6 +84,10 @@ final class QuantOptionsMixin {
     void check(CommandLine cl) {
         Precision p = precision(cl);
         IoType io = parse(cl, IoType.class, ioType, "--io-type");
+        if (minPsnr != null && !Double.isFinite(minPsnr)) {
+            throw new CommandLine.ParameterException(cl, "--min-psnr must be a finite number of dB (e.g. 45), not "
+                    + minPsnr);
+        }
         if (p == Precision.FP32 && (!calibration.isEmpty() || perLayer || minPsnr != null || floatOps != null)) {
             throw new CommandLine.ParameterException(cl, "--calibration, --per-layer, --min-psnr and --float-ops apply"
                     + " to --precision fp16, int8 or int16x8, not fp32");

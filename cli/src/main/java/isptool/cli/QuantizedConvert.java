@@ -97,9 +97,22 @@ final class QuantizedConvert {
         return r;
     }
 
-    /** Null if every output reaches the floor on the held-out input and on average over the calibration samples. */
+    /**
+     * Null if no output has non-finite values where float32 has none (or only non-finite values), and
+     * every output reaches the floor on the held-out input and on average over the calibration samples.
+     */
     private static String judge(double floor, List<QualityReport.Row> outputs,
             List<QualityPrinter.Aggregate> onCalibration) {
+        for (QualityReport.Row r : outputs) {
+            if (QualityPrinter.nonFiniteFails(r.comparison())) {
+                return "output \"" + r.tensor() + "\" on the held-out input: " + r.comparison().nonFinite().describe();
+            }
+        }
+        for (QualityPrinter.Aggregate a : onCalibration) {
+            if (a.nonFinite() != null) {
+                return "output \"" + a.output() + "\" on the calibration samples: " + a.nonFinite();
+            }
+        }
         if (Double.isNaN(floor)) {
             return null;
         }

@@ -41,6 +41,7 @@ final class ReparamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        verify.check(spec.commandLine());
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.report, common.inputShapes,
                 (loaded, reference, tmp) -> run(loaded.graph(), loaded, reference, tmp, out, t0));
@@ -48,6 +49,7 @@ final class ReparamCommand implements Callable<Integer> {
 
     private int run(Graph g, ModelLoading.Loaded loaded, Path reference, Path tmp, PrintWriter out, long t0)
             throws Exception {
+        List<String> nonFinite = NonFiniteConstants.warnings(g);
         GraphStats before = GraphStats.of(g);
         PassReport report = new PassReport();
         Pipelines.reparam().run(g, report);
@@ -55,6 +57,7 @@ final class ReparamCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
 
         out.printf("isptool reparam: %s -> %s%n", input, output);
+        nonFinite.forEach(w -> out.printf("  warning: %s%n", w));
         if (loaded.upgraded()) {
             out.printf("  upgraded from opset %d to %d (onnxruntime has no kernels for opset %d); verified against"
                     + " the upgraded model%n", loaded.fileOpset(), g.opset(), loaded.fileOpset());

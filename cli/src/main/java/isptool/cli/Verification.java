@@ -5,6 +5,7 @@ import isptool.backends.ort.OrtRunner;
 import isptool.backends.tflite.TfliteRunner;
 import isptool.backends.tflite.lower.StoredTensors;
 import isptool.backends.verify.Comparison;
+import isptool.backends.verify.NonFiniteValues;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
 import isptool.graph.Tensor;
@@ -35,7 +36,12 @@ final class Verification {
         }
 
         String worst() {
-            Comparison w = comparisons.stream().max((a, b) -> Double.compare(a.maxRel(), b.maxRel())).orElseThrow();
+            Comparison w = comparisons.stream().filter(c -> !c.withinRelative(tolerance)).findFirst()
+                    .orElseGet(() -> comparisons.stream().max((a, b) -> Double.compare(a.maxRel(), b.maxRel()))
+                            .orElseThrow());
+            if (w.nonFinite().any()) {
+                return "output \"" + w.output() + "\": " + w.nonFinite().describe();
+            }
             return String.format(Locale.ROOT, "output \"%s\": max abs %.2e, relative %.2e > %.0e", w.output(), w.maxAbs(),
                     w.maxRel(), tolerance);
         }
@@ -53,6 +59,9 @@ final class Verification {
                 o.put("max_rel", c.maxRel());
                 o.put("psnr_db", c.psnr());
                 o.put("cosine", c.cosine());
+                o.put("non_finite_reference", c.nonFinite().inReference());
+                o.put("non_finite_result", c.nonFinite().inResult());
+                o.put("non_finite_differing", c.nonFinite().differing());
                 outs.add(o);
             }
             m.put("outputs", outs);
@@ -95,6 +104,7 @@ final class Verification {
             return Inputs.random(g, seed);
         }
         Map<String, Tensor> r = new LinkedHashMap<>();
+        Map<String, String> files = new LinkedHashMap<>();
         for (String spec : opts.inputs) {
             int eq = spec.indexOf('=');
             String name;
@@ -114,9 +124,15 @@ final class Verification {
                 throw new ModelException("--verify-input " + spec + ": \"" + name + "\" is not an input of "
                         + g.source() + " (inputs: " + names(g) + ")");
             }
+            if (r.containsKey(name)) {
+                throw new ModelException("--verify-input is given twice for input \"" + name + "\" of " + g.source()
+                        + " (" + files.get(name) + " and " + file + "); give one tensor per input");
+            }
             Tensor t = TensorFiles.read(Path.of(file));
             checkShape(g, in, t, file);
+            checkFinite(in, t, file);
             r.put(name, t);
+            files.put(name, file);
         }
         for (Value in : g.inputs()) {
             if (!r.containsKey(in.name())) {
@@ -134,6 +150,15 @@ final class Verification {
         if (!in.shape().admits(t.shape())) {
             throw new ModelException(file + ": shape " + Arrays.toString(t.shape()) + " does not fit input \"" + in.name()
                     + "\" of " + g.source() + ", which is " + in.shape() + "; save the tensor in the ONNX input layout");
+        }
+    }
+
+    /** NaN or inf in the input makes both runtimes' outputs non-finite, and the comparison proves nothing. */
+    private static void checkFinite(Value in, Tensor t, String file) {
+        NonFiniteValues bad = NonFiniteValues.of(t);
+        if (bad != null) {
+            throw new ModelException(file + ": the tensor for input \"" + in.name() + "\" holds " + bad.describe()
+                    + "; verification needs a finite input: fix the file or leave out --verify-input");
         }
     }
 

@@ -3,6 +3,7 @@ package isptool.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** How a command checks its result against the source model. */
@@ -18,6 +19,14 @@ final class VerifyOptions {
     @Option(names = "--tolerance", paramLabel = "REL",
             description = "Largest allowed max-abs error relative to the output range (default ${DEFAULT-VALUE}).")
     double tolerance = 1e-5;
+
+    /** Refuses a tolerance that would make every comparison pass or fail whatever the outputs (NaN, inf, < 0). */
+    void check(CommandLine cl) {
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new CommandLine.ParameterException(cl, "--tolerance must be a finite number >= 0 (a fraction of"
+                    + " the output range, e.g. 1e-4), not " + tolerance);
+        }
+    }
 
     /** The input verification runs on, for reports: the files given, or the seeded random input. */
     String describe(long seed) {

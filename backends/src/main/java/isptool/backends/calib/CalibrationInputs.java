@@ -1,6 +1,7 @@
 package isptool.backends.calib;
 
 import isptool.backends.quant.CalibrationSource;
+import isptool.backends.verify.NonFiniteValues;
 import isptool.graph.DType;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
@@ -83,6 +84,11 @@ public final class CalibrationInputs implements CalibrationSource {
             items.put(in.name(), itemsOf(in, list, options));
         }
         checkCounts(items);
+        boolean imageOptions = options.scale() != null || options.mean() != null || options.std() != null;
+        if (imageOptions && files.values().stream().flatMap(List::stream).allMatch(CalibrationFiles::isNpy)) {
+            notes.add("--calib-scale, --mean and --std apply to image samples only; every sample here is a .npy"
+                    + " tensor, used as it is");
+        }
         return new CalibrationInputs(items, inputs, options, notes);
     }
 
@@ -114,18 +120,55 @@ public final class CalibrationInputs implements CalibrationSource {
         if (!CalibrationFiles.isNpy(item.file())) {
             Tensor t = ImageSamples.read(item.file(), options);
             requireFits(in, t.shape(), item.file(), "the image gives");
-            return t;
+            return requireFinite(t, in, item, " after --calib-scale, --mean and --std");
         }
         Tensor t = npy(item.file());
         if (item.index() < 0) {
-            return t;
+            return requireFinite(t, in, item, "");
         }
         long[] shape = t.shape();
         shape[0] = 1;
         int bytes = t.elementCount() / (int) t.dim(0) * 4;
         ByteBuffer data = t.rawData();
         data.position(data.position() + item.index() * bytes).limit(data.position() + bytes);
-        return Tensor.wrap(DType.FLOAT, shape, ByteBuffer.allocate(bytes).put(data).flip());
+        return requireFinite(Tensor.wrap(DType.FLOAT, shape, ByteBuffer.allocate(bytes).put(data).flip()), in, item,
+                "");
+    }
+
+    /** The sample of a batched file holding the first NaN or inf, refused as {@link #requireFinite} does. */
+    private static void requireFiniteBatch(Tensor t, Value in, Path file) {
+        NonFiniteValues bad = NonFiniteValues.of(t);
+        if (bad != null) {
+            int perSample = t.elementCount() / (int) t.dim(0);
+            int k = bad.firstIndex() / perSample;
+            requireFinite(sampleOf(t, k), in, new Item(file, k), "");
+        }
+    }
+
+    private static Tensor sampleOf(Tensor batch, int k) {
+        long[] shape = batch.shape();
+        shape[0] = 1;
+        int n = batch.elementCount() / (int) batch.dim(0);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) batch.getDouble(k * n + i);
+        }
+        return Tensor.ofFloats(shape, v);
+    }
+
+    /**
+     * A NaN or infinite sample would poison every range it touches (min/max, histograms) and the
+     * quality report compares nothing on it: refused, naming the file and the sample. .npy samples
+     * are checked when the source is opened (their data is read then anyway); image samples, whose
+     * values come from --calib-scale, --mean and --std, when they are read.
+     */
+    private static Tensor requireFinite(Tensor t, Value in, Item item, String after) {
+        NonFiniteValues bad = NonFiniteValues.of(t);
+        if (bad != null) {
+            throw new ModelException(item.describe() + ": the calibration sample for input \"" + in.name() + "\" holds "
+                    + bad.describe() + after + "; calibration samples must be finite: fix or remove this sample");
+        }
+        return t;
     }
 
     /** The samples of one input, each file's shape checked against the input. */
@@ -147,14 +190,17 @@ public final class CalibrationInputs implements CalibrationSource {
                 r.add(new Item(f, -1));
                 continue;
             }
-            long[] have = npy(f).shape();
+            Tensor t = npy(f);
+            long[] have = t.shape();
             if (fits(want, have)) {
+                requireFinite(t, in, new Item(f, -1), "");
                 r.add(new Item(f, -1));
             } else if (want != null && want.length == have.length && want[0] == 1 && have[0] > 1
                     && fits(Arrays.copyOfRange(want, 1, want.length), Arrays.copyOfRange(have, 1, have.length))) {
                 for (int k = 0; k < have[0]; k++) {
                     r.add(new Item(f, k));
                 }
+                requireFiniteBatch(t, in, f);
             } else {
                 requireFits(in, have, f, "the tensor has");
             }

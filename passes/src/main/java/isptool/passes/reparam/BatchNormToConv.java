@@ -29,6 +29,11 @@ public final class BatchNormToConv extends OpRewrite {
         if (affine == null || Patterns.channels4d(x) != affine[0].length) {
             return false;
         }
+        String bad = BatchNorms.nonFiniteReason(affine);
+        if (bad != null) {
+            report.refused(name(), bn.name(), "not turned into a conv: " + bad);
+            return false;
+        }
         g.removeNode(bn);
         ConvKernel.channelAffine(affine[0], affine[1]).emit(g, bn.name(), x, bn.output(0));
         report.applied(name(), bn.name(), "BN as depthwise 1x1 conv");

@@ -12,7 +12,10 @@ final class BatchNorms {
     private BatchNorms() {
     }
 
-    /** {t, shift}, or null if the node is not an inference-mode BN with constant parameters. */
+    /**
+     * {t, shift, var, {eps}}, or null if the node is not an inference-mode BN with constant
+     * parameters; see {@link #nonFiniteReason} before using t and shift.
+     */
     static double[][] affine(Node bn) {
         if (!bn.is("BatchNormalization") || bn.inputs().size() < 5 || bn.getInt("training_mode", 0) != 0
                 || bn.getInt("spatial", 1) != 1) {
@@ -46,6 +49,29 @@ final class BatchNorms {
             t[i] = gamma[i] / Math.sqrt(var[i] + eps);
             shift[i] = beta[i] - mean[i] * t[i];
         }
-        return new double[][] {t, shift};
+        return new double[][] {t, shift, var, new double[] {eps}};
+    }
+
+    /**
+     * Why the affine map of a BN (from {@link #affine}) has no finite float32 form: variance + eps
+     * at or below zero (1/sqrt is inf or NaN), or a scale or shift that is NaN or overflows float32;
+     * null if every channel is fine.
+     */
+    static String nonFiniteReason(double[][] affine) {
+        double[] var = affine[2];
+        double eps = affine[3][0];
+        for (int c = 0; c < var.length; c++) {
+            if (!(var[c] + eps > 0)) {
+                return String.format(java.util.Locale.ROOT, "channel %d has variance + epsilon = %s (variance %s,"
+                        + " epsilon %s), so 1/sqrt(variance + epsilon) is not finite", c, var[c] + eps, var[c], eps);
+            }
+        }
+        for (int c = 0; c < var.length; c++) {
+            if (!Float.isFinite((float) affine[0][c]) || !Float.isFinite((float) affine[1][c])) {
+                return String.format(java.util.Locale.ROOT, "channel %d gives scale gamma/sqrt(variance + epsilon)"
+                        + " = %.3g and shift %.3g, not finite in float32", c, affine[0][c], affine[1][c]);
+            }
+        }
+        return null;
     }
 }

@@ -67,6 +67,12 @@ public final class BiasPadToZeroPad extends OpRewrite {
         for (int o = 0; o < b2.length; o++) {
             b2[o] += shift[o];
         }
+        String bad = k2.withBias(b2).nonFiniteReason();
+        if (bad != null) {
+            report.refused(name(), pad.name(), "bias-padded border of \"" + first.name() + "\" not moved into \""
+                    + second.name() + "\": " + bad);
+            return false;
+        }
         for (Node n : chain) {
             g.removeNode(n);
         }

@@ -428,6 +428,38 @@ public final class ConvKernel {
     // ---- writing back ----
 
     /**
+     * Why this kernel cannot be written as float32 weights: the first weight or bias that is NaN,
+     * infinite, or beyond float32's range (it would round to inf); null if every value fits. A
+     * fold whose result this refuses would put NaN or inf into a graph that had none there, or
+     * carry a broken weight into a merged one; the passes leave such structures as they are.
+     */
+    public String nonFiniteReason() {
+        for (int i = 0; i < w.length; i++) {
+            if (!Float.isFinite((float) w[i])) {
+                int taps = kh * kw;
+                int o = i / (inPerGroup * taps);
+                int c = i / taps % inPerGroup;
+                return "the folded weight [" + o + ", " + c + ", " + i % taps / kw + ", " + i % kw + "] would be "
+                        + asFloat32(w[i]);
+            }
+        }
+        for (int o = 0; o < bias.length; o++) {
+            if (!Float.isFinite((float) bias[o])) {
+                return "the folded bias of output channel " + o + " would be " + asFloat32(bias[o]);
+            }
+        }
+        return null;
+    }
+
+    private static String asFloat32(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        return Double.isInfinite(v) ? (v > 0 ? "+inf" : "-inf")
+                : String.format(java.util.Locale.ROOT, "%.3g, beyond float32's largest value 3.4e+38", v);
+    }
+
+    /**
      * Adds a Conv node computing this kernel from input into output (whose producer the caller
      * has removed). Weights are rounded to float32 here, once.
      */

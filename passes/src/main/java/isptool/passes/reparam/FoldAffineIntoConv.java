@@ -54,9 +54,16 @@ public final class FoldAffineIntoConv extends OpRewrite {
                 }
             }
         }
+        ConvKernel folded = k.affineOutput(s, t);
+        String bad = folded.nonFiniteReason();
+        if (bad != null) {
+            report.refused(name(), n.name(), n.opType() + " by constant not folded into conv \"" + conv.name() + "\": "
+                    + bad);
+            return false;
+        }
         g.removeNode(n);
         g.removeNode(conv);
-        k.affineOutput(s, t).emit(g, conv.name(), conv.input(0), n.output(0));
+        folded.emit(g, conv.name(), conv.input(0), n.output(0));
         report.applied(name(), n.name(), n.opType() + " by constant folded into conv \"" + conv.name() + "\"");
         return true;
     }
@@ -72,9 +79,15 @@ public final class FoldAffineIntoConv extends OpRewrite {
         if (s == null) {
             return false;
         }
+        ConvKernel folded = k.scaleInputs(s);
+        String bad = folded.nonFiniteReason();
+        if (bad != null) {
+            report.refused(name(), mul.name(), "input scale not folded into conv \"" + conv.name() + "\": " + bad);
+            return false;
+        }
         g.removeNode(conv);
         g.removeNode(mul);
-        k.scaleInputs(s).emit(g, conv.name(), x, conv.output(0));
+        folded.emit(g, conv.name(), x, conv.output(0));
         report.applied(name(), mul.name(), "input scale folded into conv \"" + conv.name() + "\"");
         return true;
     }

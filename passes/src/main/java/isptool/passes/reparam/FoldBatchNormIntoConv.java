@@ -26,6 +26,12 @@ public final class FoldBatchNormIntoConv extends OpRewrite {
             return false;
         }
         ConvKernel folded = k.affineOutput(affine[0], affine[1]);
+        String bad = BatchNorms.nonFiniteReason(affine);
+        bad = bad != null ? bad : folded.nonFiniteReason();
+        if (bad != null) {
+            report.refused(name(), bn.name(), "not folded into conv \"" + conv.name() + "\": " + bad);
+            return false;
+        }
         g.removeNode(bn);
         g.removeNode(conv);
         folded.emit(g, conv.name(), conv.input(0), bn.output(0));

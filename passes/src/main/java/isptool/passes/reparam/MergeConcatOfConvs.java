@@ -91,6 +91,11 @@ public final class MergeConcatOfConvs extends OpRewrite {
             return null;
         }
         ConvKernel stacked = ConvKernel.concat(aligned);
+        String bad = stacked.nonFiniteReason();
+        if (bad != null) {
+            report.refused(name(), cat.name(), "branches " + names + " not merged: " + bad);
+            return null;
+        }
         for (Value v : run) {
             g.removeNode(v.producer());
         }

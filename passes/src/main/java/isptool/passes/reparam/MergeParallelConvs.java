@@ -110,6 +110,14 @@ public final class MergeParallelConvs extends OpRewrite {
                 continue;
             }
             ConvKernel sum = ConvKernel.sum(aligned);
+            String bad = sum.nonFiniteReason();
+            if (bad != null) {
+                for (int i = 0; i < identities; i++) {
+                    remaining.add(x);
+                }
+                report.refused(name(), root.name(), "branches " + names + " not merged: " + bad);
+                continue;
+            }
             String convName = names.get(0);
             remaining.removeAll(branch);
             for (Value leaf : branch) {

@@ -47,6 +47,11 @@ public final class MergeSequentialConvs extends OpRewrite {
         if (merged.macsPerPixel() > k1.macsPerPixel() + k2.macsPerPixel() && !isBranch(g, second)) {
             return false; // an ordinary bottleneck (MobileNet's project 1x1 -> expand 1x1): merging costs more
         }
+        String bad = merged.nonFiniteReason();
+        if (bad != null) {
+            report.refused(name(), second.name(), "not merged with \"" + first.name() + "\": " + bad);
+            return false;
+        }
         g.removeNode(second);
         g.removeNode(first);
         merged.emit(g, second.name(), first.input(0), second.output(0));
