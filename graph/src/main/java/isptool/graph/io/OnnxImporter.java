@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -58,12 +57,7 @@ public final class OnnxImporter {
     }
 
     private Graph read() {
-        if (!Files.exists(file)) {
-            throw new ModelException(label + ": no such file; check the path");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new ModelException(label + ": not a regular file; give the path of an .onnx model");
-        }
+        RegularFiles.require(file, label, "the path of an .onnx model");
         ByteBuffer mapped;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -400,19 +394,13 @@ public final class OnnxImporter {
         for (StringStringEntryProto e : t.getExternalDataList()) {
             switch (e.getKey()) {
                 case "location" -> location = e.getValue();
-                case "offset" -> offset = Long.parseLong(e.getValue());
-                case "length" -> length = Long.parseLong(e.getValue());
+                case "offset" -> offset = externalNumber(e, what);
+                case "length" -> length = externalNumber(e, what);
                 default -> { }
             }
         }
         if (location == null || location.isEmpty()) {
             throw new ModelException(label + ": " + what + " is stored externally but names no location");
-        }
-        Path loc = Path.of(location);
-        Path resolved = dir.resolve(loc).normalize();
-        if (loc.isAbsolute() || !resolved.startsWith(dir)) {
-            throw new ModelException(label + ": " + what + " points at external data \"" + location
-                    + "\" outside the model's folder; refusing to read it (move the data file next to the model)");
         }
         if (length < 0) {
             length = bytes;
@@ -421,17 +409,74 @@ public final class OnnxImporter {
             throw new ModelException(label + ": " + what + " has external length " + length + " but needs "
                     + bytes + " bytes");
         }
-        try (FileChannel ch = FileChannel.open(resolved, StandardOpenOption.READ)) {
-            if (offset + length > ch.size()) {
+        Path real = externalFile(location, what);
+        try (FileChannel ch = FileChannel.open(real, StandardOpenOption.READ)) {
+            if (offset > ch.size() || length > ch.size() - offset) {
                 throw new ModelException(label + ": external data file \"" + location + "\" is too short for "
-                        + what + "; the data file is truncated");
+                        + what + " (" + ch.size() + " bytes, needs " + length + " from offset " + offset
+                        + "); the data file is truncated");
             }
             return ch.map(FileChannel.MapMode.READ_ONLY, offset, length);
+        } catch (IOException e) {
+            throw new ModelException(label + ": cannot read external data \"" + location + "\" of " + what + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private ModelException outside(String location, String what, String how) {
+        return new ModelException(label + ": " + what + " points at external data \"" + location
+                + "\" outside the model's folder" + how + "; refusing to read it (move the data file next to the model)");
+    }
+
+    /** An external data offset or length: a non-negative whole number. */
+    private long externalNumber(StringStringEntryProto e, String what) {
+        long v;
+        try {
+            v = Long.parseLong(e.getValue().trim());
+        } catch (NumberFormatException x) {
+            v = -1;
+        }
+        if (v < 0) {
+            throw new ModelException(label + ": " + what + " has external data " + e.getKey() + " \"" + e.getValue()
+                    + "\", which is not a byte count; the model is corrupt, re-export it");
+        }
+        return v;
+    }
+
+    /**
+     * The real path of an external data file, which must be a regular file inside the model's
+     * real folder: the location is resolved with every symbolic link followed, so neither "../"
+     * nor a link can make the importer read (and a reparam copy) a file from elsewhere.
+     */
+    private Path externalFile(String location, String what) {
+        Path loc;
+        try {
+            loc = Path.of(location);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ModelException(label + ": " + what + " names external data \"" + location
+                    + "\", which is not a valid file name; the model is corrupt");
+        }
+        Path resolved = dir.resolve(loc).normalize();
+        if (loc.isAbsolute() || !resolved.startsWith(dir)) {
+            throw outside(location, what, "");
+        }
+        Path real;
+        Path realDir;
+        try {
+            realDir = dir.toRealPath();
+            real = resolved.toRealPath();
         } catch (NoSuchFileException e) {
             throw new ModelException(label + ": external data file \"" + location + "\" for " + what
                     + " is missing; copy it next to the model");
         } catch (IOException e) {
-            throw new ModelException(label + ": cannot read external data \"" + location + "\": " + e.getMessage());
+            throw new ModelException(label + ": cannot read external data \"" + location + "\" of " + what + ": "
+                    + e.getMessage());
         }
+        if (!real.startsWith(realDir)) {
+            throw outside(location, what, " (through a symbolic link)");
+        }
+        RegularFiles.require(real, label + ": external data \"" + location + "\" of " + what,
+                "a data file saved with the model");
+        return real;
     }
 }
