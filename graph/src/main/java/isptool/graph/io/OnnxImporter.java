@@ -27,6 +27,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -313,7 +314,11 @@ public final class OnnxImporter {
             if (d < 0) {
                 throw new ModelException(label + ": " + what + " has a negative dimension");
             }
-            count *= d;
+            count = count > 0 && d > Long.MAX_VALUE / count ? Long.MAX_VALUE : count * d;
+        }
+        if (count > Integer.MAX_VALUE / dt.byteSize) {
+            throw new ModelException(label + ": " + what + " has shape " + Arrays.toString(shape) + ", over 2 GiB of "
+                    + dt + ", more than isptool holds in one tensor; the model is corrupt or too large");
         }
         long bytes = count * dt.byteSize;
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
@@ -327,33 +332,32 @@ public final class OnnxImporter {
             }
             return Tensor.wrap(dt, shape, raw);
         }
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
-        int n;
+        int n = switch (dt) {
+            case FLOAT -> t.getFloatDataCount();
+            case DOUBLE -> t.getDoubleDataCount();
+            case INT64 -> t.getInt64DataCount();
+            case UINT32, UINT64 -> t.getUint64DataCount();
+            default -> t.getInt32DataCount();
+        };
+        checkCount(n, count, what); // before allocating: the dims of a damaged file can claim gigabytes
+        ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         switch (dt) {
             case FLOAT -> {
-                n = t.getFloatDataCount();
-                checkCount(n, count, what);
                 for (int i = 0; i < n; i++) {
                     b.putFloat(t.getFloatData(i));
                 }
             }
             case DOUBLE -> {
-                n = t.getDoubleDataCount();
-                checkCount(n, count, what);
                 for (int i = 0; i < n; i++) {
                     b.putDouble(t.getDoubleData(i));
                 }
             }
             case INT64 -> {
-                n = t.getInt64DataCount();
-                checkCount(n, count, what);
                 for (int i = 0; i < n; i++) {
                     b.putLong(t.getInt64Data(i));
                 }
             }
             case UINT32, UINT64 -> {
-                n = t.getUint64DataCount();
-                checkCount(n, count, what);
                 for (int i = 0; i < n; i++) {
                     if (dt == DType.UINT32) {
                         b.putInt((int) t.getUint64Data(i));
@@ -364,8 +368,6 @@ public final class OnnxImporter {
             }
             default -> {
                 // INT32, INT16, INT8, UINT8, UINT16, BOOL, FLOAT16, BFLOAT16 live in int32_data
-                n = t.getInt32DataCount();
-                checkCount(n, count, what);
                 for (int i = 0; i < n; i++) {
                     int v = t.getInt32Data(i);
                     switch (dt.byteSize) {
