@@ -40,6 +40,7 @@ public final class Npy {
 
     public static Tensor read(Path file) {
         String label = file.toString();
+        RegularFiles.require(file, label, "a .npy file written by np.save");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer prefix = readFully(ch, 0, (int) Math.min(size, 12), label);
@@ -76,9 +77,15 @@ public final class Npy {
                     major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             Header h = Header.parse(header, label);
             long need = h.byteCount(label);
+            // np.save writes exactly the header and the data: a size that differs is a damaged file (or
+            // not an .npy at all), and is found before a single data byte is read
             if (size - dataStart < need) {
                 throw new ModelException(label + ": the file is truncated: the header says " + h.describe()
                         + " (" + need + " bytes of data) but only " + (size - dataStart) + " bytes follow");
+            }
+            if (size - dataStart > need) {
+                throw new ModelException(label + ": the header says " + h.describe() + " (" + need + " bytes of data)"
+                        + " but " + (size - dataStart) + " bytes follow; the file is damaged, save it again with np.save");
             }
             ByteBuffer data;
             if (h.order != ByteOrder.LITTLE_ENDIAN && h.dtype.byteSize > 1) {
