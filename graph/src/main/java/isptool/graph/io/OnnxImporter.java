@@ -10,6 +10,7 @@ import isptool.graph.Shape;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
 import isptool.graph.onnx.OnnxProto.AttributeProto;
+import isptool.graph.onnx.OnnxProto.FunctionProto;
 import isptool.graph.onnx.OnnxProto.GraphProto;
 import isptool.graph.onnx.OnnxProto.ModelProto;
 import isptool.graph.onnx.OnnxProto.NodeProto;
@@ -48,7 +49,13 @@ public final class OnnxImporter {
     }
 
     public static Graph load(Path file) {
-        return new OnnxImporter(file).read();
+        OnnxImporter imp = new OnnxImporter(file);
+        Graph g = imp.read();
+        if (g.nodes().isEmpty()) {
+            throw new ModelException(imp.label + ": the graph has no nodes (its outputs are inputs or constants);"
+                    + " there is nothing to fold or convert, check that the right model was exported");
+        }
+        return g;
     }
 
     /** Parses an in-memory model (tests, generated models); external data is not allowed. */
@@ -116,17 +123,30 @@ public final class OnnxImporter {
 
         Set<String> initializerNames = new HashSet<>();
         for (TensorProto t : gp.getInitializerList()) {
+            String what = "initializer \"" + t.getName() + "\"";
+            Tensor value = tensor(t, what);
             Value v = g.valueNamed(t.getName());
-            g.setConstant(v, tensor(t, "initializer \"" + t.getName() + "\""));
-            initializerNames.add(t.getName());
+            if (!initializerNames.add(t.getName())) {
+                if (!sameTensor(v.constant(), value)) {
+                    throw new ModelException(label + ": " + what + " is given twice with different values, so which"
+                            + " weights the model uses is ambiguous; re-export the model");
+                }
+                continue;
+            }
+            g.setConstant(v, value);
         }
         for (ValueInfoProto vi : gp.getInputList()) {
             if (initializerNames.contains(vi.getName())) {
                 continue; // old exporters list initializers as inputs too: they are constants
             }
+            checkInputType(vi);
             Value v = g.valueNamed(vi.getName());
             applyType(v, vi);
             g.addInput(v);
+        }
+        Set<String> functions = new HashSet<>();
+        for (FunctionProto f : model.getFunctionsList()) {
+            functions.add(f.getDomain() + "\u0000" + f.getName());
         }
         for (ValueInfoProto vi : gp.getValueInfoList()) {
             Value v = g.value(vi.getName());
@@ -137,7 +157,9 @@ public final class OnnxImporter {
                 applyType(v, vi);
             }
         }
-        for (NodeProto np : gp.getNodeList()) {
+        for (int i = 0; i < gp.getNodeCount(); i++) {
+            NodeProto np = gp.getNode(i);
+            checkOp(np, i, functions);
             addNode(g, np);
         }
         for (ValueInfoProto vi : gp.getOutputList()) {
@@ -155,6 +177,59 @@ public final class OnnxImporter {
         g.topoSort();
         g.removeUnused();
         return g;
+    }
+
+    /** Standard ONNX domains: the operators isptool knows. */
+    private static final Set<String> STANDARD_DOMAINS = Set.of("", "ai.onnx", "ai.onnx.ml");
+
+    /** Refuses nodes isptool cannot read: no op type, a model-local function, a custom domain. */
+    private void checkOp(NodeProto np, int index, Set<String> functions) {
+        String name = np.getName().isEmpty() ? "#" + index : np.getName();
+        if (np.getOpType().isEmpty()) {
+            throw new ModelException(label + ": node \"" + name + "\" has no op type (op_type is empty); the model is"
+                    + " not valid ONNX, re-export it");
+        }
+        String where = "node \"" + name + "\" (" + np.getOpType() + ")";
+        if (functions.contains(np.getDomain() + "\u0000" + np.getOpType())) {
+            throw new ModelException(label + ": " + where + " calls the model-local function \"" + np.getOpType()
+                    + "\" of domain \"" + np.getDomain() + "\", which isptool does not expand; inline it"
+                    + " (onnx.inliner.inline_local_functions) or export without functions");
+        }
+        if (!STANDARD_DOMAINS.contains(np.getDomain())) {
+            throw new ModelException(label + ": " + where + " is a custom op of domain \"" + np.getDomain()
+                    + "\"; isptool reads standard ONNX ops only (ai.onnx, ai.onnx.ml): export the model with"
+                    + " standard ops");
+        }
+    }
+
+    /** A graph input must be a tensor of a known element type. */
+    private void checkInputType(ValueInfoProto vi) {
+        String what = "graph input \"" + vi.getName() + "\"";
+        TypeProto t = vi.getType();
+        if (!vi.hasType() || t.getValueCase() == TypeProto.ValueCase.VALUE_NOT_SET) {
+            throw new ModelException(label + ": " + what + " has no type; re-export the model with typed inputs"
+                    + " (element type and shape)");
+        }
+        if (!t.hasTensorType()) {
+            String kind = switch (t.getValueCase()) {
+                case SEQUENCE_TYPE -> "a sequence";
+                case MAP_TYPE -> "a map";
+                case OPTIONAL_TYPE -> "an optional";
+                default -> "a sparse tensor";
+            };
+            throw new ModelException(label + ": " + what + " is " + kind + ", not a tensor; isptool takes tensor"
+                    + " inputs only, export the model with tensor inputs");
+        }
+        int code = t.getTensorType().getElemType();
+        DType dt = DType.fromOnnx(code);
+        if (dt == null || dt == DType.STRING) {
+            throw new ModelException(label + ": " + what + " has element type " + (code == 0 ? "undefined (0)" : code)
+                    + ", which isptool does not support; export it as a numeric tensor");
+        }
+    }
+
+    private static boolean sameTensor(Tensor a, Tensor b) {
+        return a.dtype() == b.dtype() && Arrays.equals(a.shape(), b.shape()) && a.rawData().equals(b.rawData());
     }
 
     private void addNode(Graph g, NodeProto np) {
