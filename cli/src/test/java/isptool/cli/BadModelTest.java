@@ -154,6 +154,23 @@ class BadModelTest {
     }
 
     @Test
+    void convWithoutWeight() throws IOException {
+        assertRefusedByBothCommands(model("no_weight.onnx", m -> {
+            m.getGraphBuilder().clearInitializer().setNode(0, NodeProto.newBuilder().setOpType("Conv").setName("conv")
+                    .addInput("x").addOutput("y"));
+            return m;
+        }), "no_weight.onnx", "node \"conv\" (Conv)", "no weight");
+    }
+
+    @Test
+    void convWithZeroOutputChannels() throws IOException {
+        assertRefusedByBothCommands(model("zero.onnx", m -> {
+            m.getGraphBuilder().setInitializer(0, weight("W", 1, 0, 3, 3, 3));
+            return m;
+        }), "zero.onnx", "node \"conv\" (Conv)", "[0,3,3,3]");
+    }
+
+    @Test
     void duplicateInitializersWithDifferentValues() throws IOException {
         assertRefusedByBothCommands(model("twice.onnx", m -> {
             m.getGraphBuilder().addInitializer(weight("W", 2, 4, 3, 3, 3));
@@ -166,5 +183,28 @@ class BadModelTest {
         });
         assertEquals(0, TestFiles.isptool("reparam", same.toString(), "-o", tmp.resolve("same_out.onnx").toString())
                 .status());
+    }
+
+    @Test
+    void hugeDimsAndOverflowingInputShapes() throws IOException {
+        assertRefusedByBothCommands(model("big.onnx", m -> {
+            m.getGraphBuilder().setInput(0, tensor("x", 1, 3, 1L << 31, 8));
+            return m;
+        }), "big.onnx", "input \"x\"", "2147483648");
+        Path dynamic = model("dynamic.onnx", m -> {
+            m.getGraphBuilder().setInput(0, tensor("x", 1, 3, -1, -1).toBuilder().setType(TypeProto.newBuilder()
+                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(TensorShapeProto.newBuilder()
+                            .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+                            .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(3))
+                            .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("H"))
+                            .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("W"))))).build());
+            return m;
+        });
+        for (String shape : new String[] {"x:1,3,4294967296,4294967296", "x:1,3,65536,65536"}) {
+            assertRefused(TestFiles.isptool("reparam", dynamic.toString(), "-o", tmp.resolve("out.onnx").toString(),
+                    "--input-shape", shape), "x");
+            assertRefused(TestFiles.isptool("convert", dynamic.toString(), "-o", tmp.resolve("out.tflite").toString(),
+                    "--input-shape", shape), "x");
+        }
     }
 }
