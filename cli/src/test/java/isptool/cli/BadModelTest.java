@@ -103,6 +103,12 @@ class BadModelTest {
     }
 
     @Test
+    void unknownOpInTheDefaultDomain() throws IOException {
+        assertRefusedByBothCommands(withSecondNode("unknown.onnx", NodeProto.newBuilder().setOpType("FancyTonemap")
+                .setName("tonemap")), "unknown.onnx", "node \"tonemap\" (FancyTonemap)");
+    }
+
+    @Test
     void customDomain() throws IOException {
         Path p = model("custom.onnx", m -> {
             m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.example").setVersion(1));
