@@ -20,13 +20,13 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
         int status;
         if (t instanceof ModelException) {
-            err.println("isptool: " + t.getMessage());
+            err.println("isptool: " + oneLine(t.getMessage()));
             status = Main.EXIT_BAD_INPUT;
         } else if (t instanceof NoSuchFileException nsf) {
             err.println("isptool: " + nsf.getFile() + ": no such file or folder");
             status = Main.EXIT_BAD_INPUT;
         } else if (t instanceof IOException) {
-            err.println("isptool: " + t.getMessage());
+            err.println("isptool: " + oneLine(t.getMessage()));
             status = Main.EXIT_BAD_INPUT;
         } else {
             err.println("isptool: internal error: " + t + (verbose ? "" : " (run again with --verbose for details,"
@@ -38,6 +38,22 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         }
         err.flush();
         return status;
+    }
+
+    /**
+     * Names read from a damaged model can hold line breaks and other control characters: they
+     * are shown escaped, so that the error stays one line.
+     */
+    static String oneLine(String message) {
+        StringBuilder b = new StringBuilder();
+        String.valueOf(message).codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                b.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : String.format("\\x%02x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
     }
 
     static int onParameterError(CommandLine.ParameterException ex, String[] args) {

@@ -213,4 +213,13 @@ class BadModelTest {
                     "--input-shape", shape), "x");
         }
     }
+
+    @Test
+    void aNameWithALineBreakStaysOnOneLine() throws IOException {
+        // found by OnnxFuzzTest: a damaged name spread the message over two lines
+        Path p = withSecondNode("broken_name.onnx", NodeProto.newBuilder().setOpType("Add").setName("add")
+                .addInput("ghost\nvalue"));
+        TestFiles.Run run = TestFiles.isptool("inspect", p.toString());
+        assertRefused(run, "node \"add\" (Add)", "ghost\\nvalue");
+    }
 }
