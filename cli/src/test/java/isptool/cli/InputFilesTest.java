@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import isptool.graph.onnx.OnnxProto.GraphProto;
+import isptool.graph.onnx.OnnxProto.ModelProto;
+import isptool.graph.onnx.OnnxProto.NodeProto;
+import isptool.graph.onnx.OnnxProto.OperatorSetIdProto;
+import isptool.graph.onnx.OnnxProto.StringStringEntryProto;
+import isptool.graph.onnx.OnnxProto.TensorProto;
+import isptool.graph.onnx.OnnxProto.ValueInfoProto;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,5 +97,25 @@ class InputFilesTest {
         Path ok = TestFiles.testdata("syenet_isp.input.npy");
         TestFiles.Run good = run("reparam", syenet(), "-o", out("onnx"), "--verify-input", ok.toString());
         assertEquals(0, good.status(), good.err());
+    }
+
+    @Test
+    void externalDataThroughASymlinkIsNotCopiedIntoTheOutput() throws Exception {
+        // the case: reparam --no-verify copied the file a symlinked location led to
+        Path secret = Files.write(tmp.resolve("secret.txt"), new byte[4 * 3 * 3 * 3 * 4]);
+        Path models = Files.createDirectory(tmp.resolve("models"));
+        Files.createSymbolicLink(models.resolve("conv.weight"), secret);
+        TensorProto w = TensorProto.newBuilder().setName("W").setDataType(1).addDims(4).addDims(3).addDims(3).addDims(3)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("conv.weight")).build();
+        GraphProto g = GraphProto.newBuilder().setName("g").addInput(BadModelTest.tensor("x", 1, 3, 8, 8))
+                .addInitializer(w)
+                .addNode(NodeProto.newBuilder().setOpType("Conv").setName("conv").addInput("x").addInput("W").addOutput("y"))
+                .addOutput(ValueInfoProto.newBuilder().setName("y")).build();
+        Path model = Files.write(models.resolve("linked.onnx"), ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build().toByteArray());
+        assertBadInput(run("reparam", model.toString(), "-o", out("onnx"), "--no-verify"), "linked.onnx",
+                "initializer \"W\"", "conv.weight", "outside the model's folder");
+        assertBadInput(run("inspect", model.toString()), "linked.onnx", "conv.weight", "outside the model's folder");
     }
 }
