@@ -224,6 +224,11 @@ public final class Npy {
         }
     }
 
+    /** Header text for a message: control characters (a damaged file's) shown as '?', so it stays one line. */
+    private static String printable(String headerText) {
+        return headerText.replaceAll("\\p{Cntrl}", "?");
+    }
+
     /** The parsed header dict. */
     private record Header(DType dtype, ByteOrder order, long[] shape, String descr) {
         String describe() {
@@ -289,7 +294,7 @@ public final class Npy {
             };
             DType dtype = dtypeOf(hasOrder ? descr.substring(1) : descr);
             if (dtype == null) {
-                throw new ModelException(label + ": element type '" + descr + "' is not supported; save the array"
+                throw new ModelException(label + ": element type '" + printable(descr) + "' is not supported; save the array"
                         + " as float32, float16, float64, int8/16/32/64, uint8/16/32/64 or bool");
             }
             return new Header(dtype, order, shape, descr);
@@ -308,8 +313,8 @@ public final class Npy {
         }
 
         ModelException corrupt(String what) {
-            return new ModelException(label + ": the .npy header is corrupt (" + what + " at offset " + i + " of \""
-                    + s.strip() + "\")");
+            return new ModelException(label + ": the .npy header is corrupt (" + printable(what) + " at offset " + i
+                    + " of \"" + printable(s.strip()) + "\")");
         }
 
         private void skipSpace() {
