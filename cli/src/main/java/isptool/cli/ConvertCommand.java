@@ -88,6 +88,7 @@ final class ConvertCommand implements Callable<Integer> {
         pipelines.add("tflite-prep");
         ShapeInference.run(g);
         GraphStats after = GraphStats.of(g);
+        OnnxToTflite.checkLowerable(g);
         LayoutPlan plan = LayoutPlan.of(g, nhwcIo());
         Precision precision = quant.precision(spec.commandLine());
         QuantOptions quantOptions = quant.options(spec.commandLine());

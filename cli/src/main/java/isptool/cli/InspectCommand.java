@@ -2,6 +2,7 @@ package isptool.cli;
 
 import isptool.backends.tflite.TfliteModel;
 import isptool.graph.ModelException;
+import isptool.graph.io.RegularFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -61,11 +62,12 @@ final class InspectCommand implements Callable<Integer> {
 
     /** A .tflite name, or the TFLite file identifier at bytes 4..8 whatever the name. */
     private static boolean isTflite(Path file) throws IOException {
+        RegularFiles.require(file, file.toString(), "the path of an .onnx or .tflite model");
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".tflite")) {
             return true;
         }
-        if (name.endsWith(".onnx") || !Files.isRegularFile(file)) {
+        if (name.endsWith(".onnx")) {
             return false;
         }
         try (InputStream in = Files.newInputStream(file)) {

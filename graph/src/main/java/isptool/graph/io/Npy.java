@@ -40,6 +40,7 @@ public final class Npy {
 
     public static Tensor read(Path file) {
         String label = file.toString();
+        RegularFiles.require(file, label, "a .npy file written by np.save");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer prefix = readFully(ch, 0, (int) Math.min(size, 12), label);
@@ -76,9 +77,15 @@ public final class Npy {
                     major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             Header h = Header.parse(header, label);
             long need = h.byteCount(label);
+            // np.save writes exactly the header and the data: a size that differs is a damaged file (or
+            // not an .npy at all), and is found before a single data byte is read
             if (size - dataStart < need) {
                 throw new ModelException(label + ": the file is truncated: the header says " + h.describe()
                         + " (" + need + " bytes of data) but only " + (size - dataStart) + " bytes follow");
+            }
+            if (size - dataStart > need) {
+                throw new ModelException(label + ": the header says " + h.describe() + " (" + need + " bytes of data)"
+                        + " but " + (size - dataStart) + " bytes follow; the file is damaged, save it again with np.save");
             }
             ByteBuffer data;
             if (h.order != ByteOrder.LITTLE_ENDIAN && h.dtype.byteSize > 1) {
@@ -217,6 +224,11 @@ public final class Npy {
         }
     }
 
+    /** Header text for a message: control characters (a damaged file's) shown as '?', so it stays one line. */
+    private static String printable(String headerText) {
+        return headerText.replaceAll("\\p{Cntrl}", "?");
+    }
+
     /** The parsed header dict. */
     private record Header(DType dtype, ByteOrder order, long[] shape, String descr) {
         String describe() {
@@ -282,7 +294,7 @@ public final class Npy {
             };
             DType dtype = dtypeOf(hasOrder ? descr.substring(1) : descr);
             if (dtype == null) {
-                throw new ModelException(label + ": element type '" + descr + "' is not supported; save the array"
+                throw new ModelException(label + ": element type '" + printable(descr) + "' is not supported; save the array"
                         + " as float32, float16, float64, int8/16/32/64, uint8/16/32/64 or bool");
             }
             return new Header(dtype, order, shape, descr);
@@ -301,8 +313,8 @@ public final class Npy {
         }
 
         ModelException corrupt(String what) {
-            return new ModelException(label + ": the .npy header is corrupt (" + what + " at offset " + i + " of \""
-                    + s.strip() + "\")");
+            return new ModelException(label + ": the .npy header is corrupt (" + printable(what) + " at offset " + i
+                    + " of \"" + printable(s.strip()) + "\")");
         }
 
         private void skipSpace() {

@@ -10,6 +10,7 @@ import isptool.graph.Shape;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
 import isptool.graph.onnx.OnnxProto.AttributeProto;
+import isptool.graph.onnx.OnnxProto.FunctionProto;
 import isptool.graph.onnx.OnnxProto.GraphProto;
 import isptool.graph.onnx.OnnxProto.ModelProto;
 import isptool.graph.onnx.OnnxProto.NodeProto;
@@ -23,11 +24,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +49,13 @@ public final class OnnxImporter {
     }
 
     public static Graph load(Path file) {
-        return new OnnxImporter(file).read();
+        OnnxImporter imp = new OnnxImporter(file);
+        Graph g = imp.read();
+        if (g.nodes().isEmpty()) {
+            throw new ModelException(imp.label + ": the graph has no nodes (its outputs are inputs or constants);"
+                    + " there is nothing to fold or convert, check that the right model was exported");
+        }
+        return g;
     }
 
     /** Parses an in-memory model (tests, generated models); external data is not allowed. */
@@ -58,12 +65,7 @@ public final class OnnxImporter {
     }
 
     private Graph read() {
-        if (!Files.exists(file)) {
-            throw new ModelException(label + ": no such file; check the path");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new ModelException(label + ": not a regular file; give the path of an .onnx model");
-        }
+        RegularFiles.require(file, label, "the path of an .onnx model");
         ByteBuffer mapped;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -121,17 +123,30 @@ public final class OnnxImporter {
 
         Set<String> initializerNames = new HashSet<>();
         for (TensorProto t : gp.getInitializerList()) {
+            String what = "initializer \"" + t.getName() + "\"";
+            Tensor value = tensor(t, what);
             Value v = g.valueNamed(t.getName());
-            g.setConstant(v, tensor(t, "initializer \"" + t.getName() + "\""));
-            initializerNames.add(t.getName());
+            if (!initializerNames.add(t.getName())) {
+                if (!sameTensor(v.constant(), value)) {
+                    throw new ModelException(label + ": " + what + " is given twice with different values, so which"
+                            + " weights the model uses is ambiguous; re-export the model");
+                }
+                continue;
+            }
+            g.setConstant(v, value);
         }
         for (ValueInfoProto vi : gp.getInputList()) {
             if (initializerNames.contains(vi.getName())) {
                 continue; // old exporters list initializers as inputs too: they are constants
             }
+            checkInputType(vi);
             Value v = g.valueNamed(vi.getName());
             applyType(v, vi);
             g.addInput(v);
+        }
+        Set<String> functions = new HashSet<>();
+        for (FunctionProto f : model.getFunctionsList()) {
+            functions.add(f.getDomain() + "\u0000" + f.getName());
         }
         for (ValueInfoProto vi : gp.getValueInfoList()) {
             Value v = g.value(vi.getName());
@@ -142,7 +157,9 @@ public final class OnnxImporter {
                 applyType(v, vi);
             }
         }
-        for (NodeProto np : gp.getNodeList()) {
+        for (int i = 0; i < gp.getNodeCount(); i++) {
+            NodeProto np = gp.getNode(i);
+            checkOp(np, i, functions);
             addNode(g, np);
         }
         for (ValueInfoProto vi : gp.getOutputList()) {
@@ -160,6 +177,59 @@ public final class OnnxImporter {
         g.topoSort();
         g.removeUnused();
         return g;
+    }
+
+    /** Standard ONNX domains: the operators isptool knows. */
+    private static final Set<String> STANDARD_DOMAINS = Set.of("", "ai.onnx", "ai.onnx.ml");
+
+    /** Refuses nodes isptool cannot read: no op type, a model-local function, a custom domain. */
+    private void checkOp(NodeProto np, int index, Set<String> functions) {
+        String name = np.getName().isEmpty() ? "#" + index : np.getName();
+        if (np.getOpType().isEmpty()) {
+            throw new ModelException(label + ": node \"" + name + "\" has no op type (op_type is empty); the model is"
+                    + " not valid ONNX, re-export it");
+        }
+        String where = "node \"" + name + "\" (" + np.getOpType() + ")";
+        if (functions.contains(np.getDomain() + "\u0000" + np.getOpType())) {
+            throw new ModelException(label + ": " + where + " calls the model-local function \"" + np.getOpType()
+                    + "\" of domain \"" + np.getDomain() + "\", which isptool does not expand; inline it"
+                    + " (onnx.inliner.inline_local_functions) or export without functions");
+        }
+        if (!STANDARD_DOMAINS.contains(np.getDomain())) {
+            throw new ModelException(label + ": " + where + " is a custom op of domain \"" + np.getDomain()
+                    + "\"; isptool reads standard ONNX ops only (ai.onnx, ai.onnx.ml): export the model with"
+                    + " standard ops");
+        }
+    }
+
+    /** A graph input must be a tensor of a known element type. */
+    private void checkInputType(ValueInfoProto vi) {
+        String what = "graph input \"" + vi.getName() + "\"";
+        TypeProto t = vi.getType();
+        if (!vi.hasType() || t.getValueCase() == TypeProto.ValueCase.VALUE_NOT_SET) {
+            throw new ModelException(label + ": " + what + " has no type; re-export the model with typed inputs"
+                    + " (element type and shape)");
+        }
+        if (!t.hasTensorType()) {
+            String kind = switch (t.getValueCase()) {
+                case SEQUENCE_TYPE -> "a sequence";
+                case MAP_TYPE -> "a map";
+                case OPTIONAL_TYPE -> "an optional";
+                default -> "a sparse tensor";
+            };
+            throw new ModelException(label + ": " + what + " is " + kind + ", not a tensor; isptool takes tensor"
+                    + " inputs only, export the model with tensor inputs");
+        }
+        int code = t.getTensorType().getElemType();
+        DType dt = DType.fromOnnx(code);
+        if (dt == null || dt == DType.STRING) {
+            throw new ModelException(label + ": " + what + " has element type " + (code == 0 ? "undefined (0)" : code)
+                    + ", which isptool does not support; export it as a numeric tensor");
+        }
+    }
+
+    private static boolean sameTensor(Tensor a, Tensor b) {
+        return a.dtype() == b.dtype() && Arrays.equals(a.shape(), b.shape()) && a.rawData().equals(b.rawData());
     }
 
     private void addNode(Graph g, NodeProto np) {
@@ -319,7 +389,11 @@ public final class OnnxImporter {
             if (d < 0) {
                 throw new ModelException(label + ": " + what + " has a negative dimension");
             }
-            count *= d;
+            count = count > 0 && d > Long.MAX_VALUE / count ? Long.MAX_VALUE : count * d;
+        }
+        if (count > Integer.MAX_VALUE / dt.byteSize) {
+            throw new ModelException(label + ": " + what + " has shape " + Arrays.toString(shape) + ", over 2 GiB of "
+                    + dt + ", more than isptool holds in one tensor; the model is corrupt or too large");
         }
         long bytes = count * dt.byteSize;
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
@@ -333,33 +407,32 @@ public final class OnnxImporter {
             }
             return Tensor.wrap(dt, shape, raw);
         }
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
-        int n;
+        int n = switch (dt) {
+            case FLOAT -> t.getFloatDataCount();
+            case DOUBLE -> t.getDoubleDataCount();
+            case INT64 -> t.getInt64DataCount();
+            case UINT32, UINT64 -> t.getUint64DataCount();
+            default -> t.getInt32DataCount();
+        };
+        checkCount(n, count, what); // before allocating: the dims of a damaged file can claim gigabytes
+        ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         switch (dt) {
             case FLOAT -> {
-                n = t.getFloatDataCount();
-                checkCount(n, count, what);
                 for (int i = 0; i < n; i++) {
                     b.putFloat(t.getFloatData(i));
                 }
             }
             case DOUBLE -> {
-                n = t.getDoubleDataCount();
-                checkCount(n, count, what);
                 for (int i = 0; i < n; i++) {
                     b.putDouble(t.getDoubleData(i));
                 }
             }
             case INT64 -> {
-                n = t.getInt64DataCount();
-                checkCount(n, count, what);
                 for (int i = 0; i < n; i++) {
                     b.putLong(t.getInt64Data(i));
                 }
             }
             case UINT32, UINT64 -> {
-                n = t.getUint64DataCount();
-                checkCount(n, count, what);
                 for (int i = 0; i < n; i++) {
                     if (dt == DType.UINT32) {
                         b.putInt((int) t.getUint64Data(i));
@@ -370,8 +443,6 @@ public final class OnnxImporter {
             }
             default -> {
                 // INT32, INT16, INT8, UINT8, UINT16, BOOL, FLOAT16, BFLOAT16 live in int32_data
-                n = t.getInt32DataCount();
-                checkCount(n, count, what);
                 for (int i = 0; i < n; i++) {
                     int v = t.getInt32Data(i);
                     switch (dt.byteSize) {
@@ -400,19 +471,13 @@ public final class OnnxImporter {
         for (StringStringEntryProto e : t.getExternalDataList()) {
             switch (e.getKey()) {
                 case "location" -> location = e.getValue();
-                case "offset" -> offset = Long.parseLong(e.getValue());
-                case "length" -> length = Long.parseLong(e.getValue());
+                case "offset" -> offset = externalNumber(e, what);
+                case "length" -> length = externalNumber(e, what);
                 default -> { }
             }
         }
         if (location == null || location.isEmpty()) {
             throw new ModelException(label + ": " + what + " is stored externally but names no location");
-        }
-        Path loc = Path.of(location);
-        Path resolved = dir.resolve(loc).normalize();
-        if (loc.isAbsolute() || !resolved.startsWith(dir)) {
-            throw new ModelException(label + ": " + what + " points at external data \"" + location
-                    + "\" outside the model's folder; refusing to read it (move the data file next to the model)");
         }
         if (length < 0) {
             length = bytes;
@@ -421,17 +486,74 @@ public final class OnnxImporter {
             throw new ModelException(label + ": " + what + " has external length " + length + " but needs "
                     + bytes + " bytes");
         }
-        try (FileChannel ch = FileChannel.open(resolved, StandardOpenOption.READ)) {
-            if (offset + length > ch.size()) {
+        Path real = externalFile(location, what);
+        try (FileChannel ch = FileChannel.open(real, StandardOpenOption.READ)) {
+            if (offset > ch.size() || length > ch.size() - offset) {
                 throw new ModelException(label + ": external data file \"" + location + "\" is too short for "
-                        + what + "; the data file is truncated");
+                        + what + " (" + ch.size() + " bytes, needs " + length + " from offset " + offset
+                        + "); the data file is truncated");
             }
             return ch.map(FileChannel.MapMode.READ_ONLY, offset, length);
+        } catch (IOException e) {
+            throw new ModelException(label + ": cannot read external data \"" + location + "\" of " + what + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private ModelException outside(String location, String what, String how) {
+        return new ModelException(label + ": " + what + " points at external data \"" + location
+                + "\" outside the model's folder" + how + "; refusing to read it (move the data file next to the model)");
+    }
+
+    /** An external data offset or length: a non-negative whole number. */
+    private long externalNumber(StringStringEntryProto e, String what) {
+        long v;
+        try {
+            v = Long.parseLong(e.getValue().trim());
+        } catch (NumberFormatException x) {
+            v = -1;
+        }
+        if (v < 0) {
+            throw new ModelException(label + ": " + what + " has external data " + e.getKey() + " \"" + e.getValue()
+                    + "\", which is not a byte count; the model is corrupt, re-export it");
+        }
+        return v;
+    }
+
+    /**
+     * The real path of an external data file, which must be a regular file inside the model's
+     * real folder: the location is resolved with every symbolic link followed, so neither "../"
+     * nor a link can make the importer read (and a reparam copy) a file from elsewhere.
+     */
+    private Path externalFile(String location, String what) {
+        Path loc;
+        try {
+            loc = Path.of(location);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ModelException(label + ": " + what + " names external data \"" + location
+                    + "\", which is not a valid file name; the model is corrupt");
+        }
+        Path resolved = dir.resolve(loc).normalize();
+        if (loc.isAbsolute() || !resolved.startsWith(dir)) {
+            throw outside(location, what, "");
+        }
+        Path real;
+        Path realDir;
+        try {
+            realDir = dir.toRealPath();
+            real = resolved.toRealPath();
         } catch (NoSuchFileException e) {
             throw new ModelException(label + ": external data file \"" + location + "\" for " + what
                     + " is missing; copy it next to the model");
         } catch (IOException e) {
-            throw new ModelException(label + ": cannot read external data \"" + location + "\": " + e.getMessage());
+            throw new ModelException(label + ": cannot read external data \"" + location + "\" of " + what + ": "
+                    + e.getMessage());
         }
+        if (!real.startsWith(realDir)) {
+            throw outside(location, what, " (through a symbolic link)");
+        }
+        RegularFiles.require(real, label + ": external data \"" + location + "\" of " + what,
+                "a data file saved with the model");
+        return real;
     }
 }

@@ -23,6 +23,7 @@ public final class TensorFiles {
 
     /** Reads a .npy or a TensorProto .pb file, told apart by content rather than by name. */
     public static Tensor read(Path file) {
+        RegularFiles.require(file, file.toString(), "a .npy file or a serialized TensorProto .pb file");
         byte[] prefix;
         try (InputStream in = Files.newInputStream(file)) {
             prefix = in.readNBytes(6);
@@ -39,8 +40,13 @@ public final class TensorFiles {
      * (float_data, int32_data, ...) or in an external file beside it.
      */
     public static Tensor readTensorProto(Path file) {
+        RegularFiles.require(file, file.toString(), "a serialized TensorProto .pb file");
         byte[] bytes;
         try {
+            if (Files.size(file) > Integer.MAX_VALUE) {
+                throw new ModelException(file + ": larger than 2 GiB, more than isptool holds in one tensor; give a"
+                        + " smaller tensor");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ModelException(file + ": no such file; check the path");

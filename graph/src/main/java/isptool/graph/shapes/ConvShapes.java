@@ -228,6 +228,16 @@ final class ConvShapes {
 
     /** Input [N, C, D1..Dk] and weight [M, C/group, k1..kk] (ConvTranspose: [C, M/group, ...]), k >= 1. */
     private static void checkRanks(InferContext c, List<Dim> x, List<Dim> w) {
+        if (!c.has(0) || !c.has(1)) {
+            throw c.fail("has no " + (c.has(0) ? "weight (input 1)" : "data input (input 0)")
+                    + ", but a convolution needs both");
+        }
+        for (int i = 0; w != null && i < w.size(); i++) {
+            if (w.get(i).known() && w.get(i).size() == 0) {
+                throw c.fail("weight " + Dim.format(w) + " has size 0 on axis " + i + " (" + (i < 2 ? "no channels"
+                        : "an empty kernel") + "), so the convolution computes nothing");
+            }
+        }
         if (x != null && x.size() < 3 || w != null && w.size() < 3) {
             throw c.fail("input " + Dim.format(x) + " and weight " + Dim.format(w) + " need rank 3 or more ([N, C, spatial...])");
         }

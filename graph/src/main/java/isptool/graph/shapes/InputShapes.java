@@ -50,12 +50,47 @@ final class InputShapes {
                 throw new ModelException("--input-shape \"" + spec + "\": \"" + p + "\" is not a whole number;"
                         + " write name:1,3,224,224");
             }
+            if (r[i] > Integer.MAX_VALUE) {
+                throw new ModelException("--input-shape \"" + spec + "\": size " + r[i] + " is too large (sizes must be"
+                        + " below 2^31, as in TFLite)");
+            }
             if (r[i] <= 0 && r[i] != -1) {
                 throw new ModelException("--input-shape \"" + spec + "\": size " + r[i] + " must be positive (-1 keeps"
                         + " the size the model declares)");
             }
         }
         return r;
+    }
+
+    /**
+     * Refuses graph inputs isptool cannot hold: a size of 2^31 or more on an axis (TFLite's
+     * shapes are int32), or more than 2 GiB in all (isptool generates and holds each input as
+     * one tensor for verification and calibration).
+     */
+    static void checkSizes(Graph g) {
+        for (Value in : g.inputs()) {
+            Shape s = in.shape();
+            if (s == null) {
+                continue;
+            }
+            long bytes = in.dtype() == null || in.dtype().byteSize == 0 ? 4 : in.dtype().byteSize;
+            for (int i = 0; i < s.rank(); i++) {
+                long d = s.dim(i);
+                if (d > Integer.MAX_VALUE) {
+                    throw new ModelException(g.source() + ": input \"" + in.name() + "\" has shape " + s + ", size " + d
+                            + " on axis " + i + "; sizes must be below 2^31 (TFLite's are int32): give a smaller"
+                            + " --input-shape or re-export the model");
+                }
+                if (d >= 0) {
+                    bytes = bytes > 0 && d > Long.MAX_VALUE / bytes ? Long.MAX_VALUE : bytes * d;
+                }
+            }
+            if (bytes > Integer.MAX_VALUE) {
+                throw new ModelException(g.source() + ": input \"" + in.name() + "\" has shape " + s + ", more than 2 GiB"
+                        + " of " + (in.dtype() == null ? "data" : in.dtype()) + "; isptool holds each input in one tensor of"
+                        + " at most 2 GiB: give a smaller --input-shape");
+            }
+        }
     }
 
     /** The same specs with the unnamed one ("") under the name of the graph's single input. */

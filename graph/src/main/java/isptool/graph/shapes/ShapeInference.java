@@ -20,6 +20,7 @@ public final class ShapeInference {
     }
 
     public static void run(Graph g) {
+        InputShapes.checkSizes(g);
         for (Node n : g.nodes()) {
             infer(g, n);
         }

@@ -5,6 +5,7 @@ import static java.util.Map.entry;
 import isptool.backends.layout.LayoutPlan;
 import isptool.backends.tflite.TfliteBuilder;
 import isptool.graph.Graph;
+import isptool.graph.ModelException;
 import isptool.graph.Node;
 import isptool.graph.Value;
 import java.util.Map;
@@ -77,6 +78,41 @@ public final class OnnxToTflite {
     }
 
     /**
+     * Refuses, before any layout planning, a graph with a node convert cannot lower (a custom
+     * domain, an op outside the table, e.g. a misspelt or unknown one) or a graph input or output
+     * of unknown rank: the node and op, or the tensor, are named.
+     */
+    public static void checkLowerable(Graph g) {
+        for (Value v : g.inputs()) {
+            checkRankKnown(g, v, "input");
+        }
+        for (Node n : g.nodes()) {
+            checkLowerable(g, n);
+        }
+        for (Value v : g.outputs()) {
+            checkRankKnown(g, v, "output");
+        }
+    }
+
+    private static void checkLowerable(Graph g, Node n) {
+        String where = g.source() + ": " + ModelException.where(n) + ": ";
+        if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
+            throw new ModelException(where + "custom domain \"" + n.domain() + "\" has no TFLite lowering");
+        }
+        if (!TABLE.containsKey(n.opType())) {
+            throw new ModelException(where + n.opType() + " has no TFLite lowering yet (convert supports "
+                    + String.join(", ", supportedOps()) + ")");
+        }
+    }
+
+    private static void checkRankKnown(Graph g, Value v, String role) {
+        if (v.shape() == null) {
+            throw new ModelException(g.source() + ": " + role + " \"" + v.name() + "\" has an unknown shape; TFLite"
+                    + " needs static shapes, give the input shapes with --input-shape NAME:D0,D1,...");
+        }
+    }
+
+    /**
      * Lowers g in the plan's layouts, with a TRANSPOSE for each transpose the plan records (once per
      * value and layout); graph inputs and outputs keep their names and order.
      */
@@ -91,14 +127,8 @@ public final class OnnxToTflite {
             if (cx.isFused(n)) {
                 continue;
             }
-            if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
-                throw cx.refuse(n, "custom domain \"" + n.domain() + "\" has no TFLite lowering");
-            }
+            checkLowerable(g, n);
             Lowering l = TABLE.get(n.opType());
-            if (l == null) {
-                throw cx.refuse(n, n.opType() + " has no TFLite lowering yet (convert supports "
-                        + String.join(", ", supportedOps()) + ")");
-            }
             int firstOperator = cx.builder().operatorCount();
             cx.at(n);
             l.lower(n, cx);
