@@ -125,7 +125,7 @@ class InspectInvalidTfliteTest {
         assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is available");
         TestFiles.Run run = assertTimeoutPreemptively(Duration.ofSeconds(10),
                 () -> TestFiles.isptool("inspect", fifo.toString()));
-        assertOneLineExit2(run, fifo, "not a regular file (a FIFO, socket or device); give the path of a .tflite model");
+        assertOneLineExit2(run, fifo, "not a regular file (a FIFO, socket or device); give the path of an .onnx or .tflite model");
     }
 
     @Test
