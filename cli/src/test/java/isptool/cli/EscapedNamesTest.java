@@ -8,13 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import isptool.backends.tflite.TfliteBuilder;
 import isptool.backends.tflite.TfliteType;
-import isptool.graph.Graph;
-import isptool.graph.Node;
-import isptool.graph.Value;
-import isptool.graph.io.OnnxExporter;
-import isptool.graph.io.OnnxImporter;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.lite.schema.BuiltinOperator;
@@ -99,15 +93,8 @@ class EscapedNamesTest {
 
     @Test
     void anOnnxNodeNameInAnErrorAndAnOpTypeInInspectAreEscaped() throws Exception {
-        Graph g = OnnxImporter.load(TestFiles.testdata("acnet.onnx"));
-        Value y = g.outputs().get(0);
-        Node last = y.producer();
-        Value mid = g.newValue("mid\nvalue", y.dtype(), y.shape());
-        g.removeNode(last);
-        g.addNode(last.opType(), last.name(), last.inputs(), List.of(mid));
-        g.addNode("Fancy" + RED + "Tonemap", "tone\n" + RED + "map", List.of(mid), List.of(y));
         Path in = tmp.resolve("custom.onnx");
-        OnnxExporter.write(g, in);
+        TestFiles.acnetEndingIn(in, "Fancy" + RED + "Tonemap", "tone\n" + RED + "map", "mid\nvalue");
 
         TestFiles.Run reparam = TestFiles.isptool("reparam", in.toString(), "-o", tmp.resolve("out.onnx").toString());
         assertEquals(Main.EXIT_BAD_INPUT, reparam.status(), reparam.err());

@@ -26,6 +26,22 @@ final class TestFiles {
         return root().resolve("testdata").resolve(name);
     }
 
+    /**
+     * testdata's acnet with one more node after its last, of the given op type and name (reading a
+     * value named mid), written to file.
+     */
+    static void acnetEndingIn(java.nio.file.Path file, String opType, String nodeName, String mid)
+            throws java.io.IOException {
+        isptool.graph.Graph g = isptool.graph.io.OnnxImporter.load(testdata("acnet.onnx"));
+        isptool.graph.Value y = g.outputs().get(0);
+        isptool.graph.Node last = y.producer();
+        isptool.graph.Value midValue = g.newValue(mid, y.dtype(), y.shape());
+        g.removeNode(last);
+        g.addNode(last.opType(), last.name(), last.inputs(), java.util.List.of(midValue));
+        g.addNode(opType, nodeName, java.util.List.of(midValue), java.util.List.of(y));
+        isptool.graph.io.OnnxExporter.write(g, file);
+    }
+
     /** Exit status and the text printed on stdout and stderr. */
     record Run(int status, String out, String err) {
     }
