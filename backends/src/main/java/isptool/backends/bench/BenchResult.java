@@ -43,7 +43,7 @@ public record BenchResult(ToolEra era, Map<String, String> flags, Double modelSi
             return null;
         }
         if (!failures.isEmpty()) {
-            return String.join("; ", failures);
+            return String.join(" ", failures);
         }
         if (lastError != null) {
             return lastError;

@@ -73,6 +73,7 @@ class BenchmarkModelParserTest {
         assertEquals(0.018728, r.modelSizeMb());
         assertEquals(870557.0, r.initUs());
         assertEquals(130565.0, r.firstInferenceUs());
+        // the warm-up line has no avg=: the summary's "Warmup (avg)" fills it in
         assertStats(r.warmup(), 4, 130565.0, 119212.0, 118055.0, 130565.0, 122373.0, 4850.0, null, null, null);
         assertStats(r.inference(), 50, 119212.0, 118055.0, 113737.0, 124776.0, 119375.0, 1948.0, null, null, null);
         assertEquals(new BenchMemory(BenchMemory.Wording.FOOTPRINT, 4.92969, 138.809, null, null), r.memory());
@@ -189,7 +190,7 @@ class BenchmarkModelParserTest {
         assertEquals(List.of(new DelegateOutcome("NNAPI", Kind.FAILED, null)), r.outcomes());
         assertEquals(List.of("Failed to apply NNAPI delegate.", "Benchmarking failed."), r.failures());
         assertEquals("Benchmarking failed.", r.lastError());
-        assertEquals("Failed to apply NNAPI delegate.; Benchmarking failed.", r.problem());
+        assertEquals("Failed to apply NNAPI delegate. Benchmarking failed.", r.problem());
     }
 
     @Test
