@@ -1,10 +1,12 @@
 package isptool.cli;
 
+import isptool.backends.bench.BenchMemory;
 import isptool.backends.bench.BenchResult;
 import isptool.backends.bench.BenchRun;
 import isptool.backends.bench.BenchStats;
 import isptool.backends.bench.DelegateOutcome;
 import isptool.backends.bench.Partitioning;
+import isptool.backends.bench.ToolEra;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -76,12 +78,12 @@ final class BenchTable {
     private static String memory(BenchResult b) {
         Double peak = b.memory().peakMb();
         if (peak != null) {
-            return String.format(Locale.ROOT, "%.1f MB%s", peak, b.era() == isptool.backends.bench.ToolEra.HOST
+            return String.format(Locale.ROOT, "%.1f MB%s", peak, b.era() == ToolEra.HOST
                     ? " (process RSS)" : "");
         }
         Double overall = b.memory().overallMb();
         return overall == null ? "-" : String.format(Locale.ROOT, "%.1f MB (%s)", overall,
-                b.memory().wording() == isptool.backends.bench.BenchMemory.Wording.DELTA ? "delta" : "footprint");
+                b.memory().wording() == BenchMemory.Wording.DELTA ? "delta" : "footprint");
     }
 
     private static Double us(Double micros) {
