@@ -8,12 +8,15 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Takes a camera/vision network as it was trained (ONNX) and delivers what runs fast on a phone's NPU.",
-        subcommands = {ReparamCommand.class, ConvertCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ReparamCommand.class, ConvertCommand.class, InspectCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status for bad input: missing/corrupt files, unsupported models, wrong arguments. */
     public static final int EXIT_BAD_INPUT = 2;
     /** Exit status when the result does not match the source within tolerance. */
     public static final int EXIT_MISMATCH = 3;
+    /** Exit status when a CI gate fails (bench: a median above --max-latency-ms). */
+    public static final int EXIT_GATE = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -67,6 +67,8 @@ public final class TfliteRunner implements AutoCloseable {
     /** Input dims the interpreter was last allocated for, by input position; null before the first allocation. */
     private int[][] allocatedDims;
     private int delegatedOperators;
+    /** The input data last written, by input position, for the error report of a failed invoke. */
+    private Map<Integer, ByteBuffer> lastInputs;
 
     private TfliteRunner(Path file, Options options) {
         this.file = file;
@@ -144,29 +146,8 @@ public final class TfliteRunner implements AutoCloseable {
      * @return every output, in model order, copied to the Java heap
      */
     public Map<String, Tensor> run(Map<String, Tensor> feed) {
-        if (interpreter == null) {
-            throw new IllegalStateException(label + ": the runner is closed");
-        }
-        Tensor[] given = match(feed);
-        int[][] dims = new int[given.length][];
-        for (int i = 0; i < given.length; i++) {
-            dims[i] = TfliteTensors.dims(given[i].shape());
-        }
-        if (!Arrays.deepEquals(dims, allocatedDims)) {
-            allocate(dims);
-        }
-        Map<Integer, ByteBuffer> data = new LinkedHashMap<>();
-        for (int i = 0; i < given.length; i++) {
-            data.put(i, given[i].rawData());
-            if (!TfliteTensors.write(inputTensor(i), given[i].rawData())) {
-                throw new ModelException(label + ": input \"" + inputs.get(i).name() + "\" was resized to "
-                        + Shape.of(TfliteTensors.shape(inputTensor(i))) + " by TFLite, not to the "
-                        + Shape.of(given[i].shape()) + " given; give the shape the model expects");
-            }
-        }
-        if (interpreter.Invoke() != 0) {
-            throw fail(Stage.INVOKE, shapesByPosition(dims), data);
-        }
+        setInputs(feed);
+        invoke();
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (TensorInfo o : outputs) {
             TfLiteTensor t = interpreter.tensor(o.index());
@@ -178,6 +159,43 @@ public final class TfliteRunner implements AutoCloseable {
             out.put(o.name(), TfliteTensors.read(t, dtype));
         }
         return out;
+    }
+
+    /**
+     * Copies the inputs into the interpreter (resizing as {@link #run} does) without running it:
+     * with {@link #invoke()}, what a benchmark times is the interpreter alone, as benchmark_model does.
+     */
+    public void setInputs(Map<String, Tensor> feed) {
+        if (interpreter == null) {
+            throw new IllegalStateException(label + ": the runner is closed");
+        }
+        Tensor[] given = match(feed);
+        int[][] dims = new int[given.length][];
+        for (int i = 0; i < given.length; i++) {
+            dims[i] = TfliteTensors.dims(given[i].shape());
+        }
+        if (!Arrays.deepEquals(dims, allocatedDims)) {
+            allocate(dims);
+        }
+        lastInputs = new LinkedHashMap<>();
+        for (int i = 0; i < given.length; i++) {
+            lastInputs.put(i, given[i].rawData());
+            if (!TfliteTensors.write(inputTensor(i), given[i].rawData())) {
+                throw new ModelException(label + ": input \"" + inputs.get(i).name() + "\" was resized to "
+                        + Shape.of(TfliteTensors.shape(inputTensor(i))) + " by TFLite, not to the "
+                        + Shape.of(given[i].shape()) + " given; give the shape the model expects");
+            }
+        }
+    }
+
+    /** Runs the model once on the inputs last set by {@link #setInputs}; the outputs stay in the interpreter. */
+    public void invoke() {
+        if (interpreter == null || allocatedDims == null || lastInputs == null) {
+            throw new IllegalStateException(label + ": set the inputs before invoking");
+        }
+        if (interpreter.Invoke() != 0) {
+            throw fail(Stage.INVOKE, shapesByPosition(allocatedDims), lastInputs);
+        }
     }
 
     /** The given tensors in input order, checked against the inputs' names and types. */

@@ -1,0 +1,104 @@
+package isptool.cli;
+
+import isptool.backends.bench.BenchMemory;
+import isptool.backends.bench.BenchResult;
+import isptool.backends.bench.BenchRun;
+import isptool.backends.bench.BenchStats;
+import isptool.backends.bench.DelegateOutcome;
+import isptool.backends.bench.Partitioning;
+import isptool.backends.bench.ToolEra;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+
+/** The bench result as a table, one row per target and delegate, then each row's details. */
+final class BenchTable {
+    private BenchTable() {
+    }
+
+    static void print(PrintWriter out, List<BenchRun> runs) {
+        out.printf("  %-10s %-9s %10s %10s %9s  %-24s %s%n", "target", "delegate", "median ms", "p95 ms", "FPS",
+                "delegation", "peak memory");
+        for (BenchRun r : runs) {
+            BenchResult b = r.result();
+            Double ms = b.typicalMs();
+            BenchStats s = b.inference();
+            out.printf(Locale.ROOT, "  %-10s %-9s %10s %10s %9s  %-24s %s%n", r.target(), r.delegate(), ms(ms),
+                    ms(s == null ? null : s.p95() == null ? null : s.p95() / 1000), ms == null ? "-" : fps(ms),
+                    delegation(b), memory(b));
+        }
+        for (BenchRun r : runs) {
+            out.printf("  %s/%s: %s%n", r.target(), r.delegate(), details(r.result()));
+        }
+    }
+
+    /** {@code init 12.3 ms, first 2.10 ms, warm-up avg 1.31 ms (2 runs); 812 runs: mean ..., std ..., min ..., p5 ..., max ...}. */
+    static String details(BenchResult b) {
+        if (!b.hasTimings()) {
+            return "no result: " + b.problem();
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("init ").append(ms(us(b.initUs()))).append(" ms, first inference ").append(ms(us(b.firstInferenceUs())))
+                .append(" ms");
+        BenchStats w = b.warmup();
+        if (w != null && w.avg() != null) {
+            sb.append(", warm-up avg ").append(ms(w.avg() / 1000)).append(" ms");
+            if (w.count() != null) {
+                sb.append(" (").append(w.count()).append(w.count() == 1 ? " run)" : " runs)");
+            }
+        }
+        BenchStats s = b.inference();
+        sb.append("; ").append(s.count() == null ? "" : s.count() + " runs: ").append("mean ").append(ms(us(s.avg())))
+                .append(" ms, std ").append(ms(us(s.std()))).append(", min ").append(ms(us(s.min())))
+                .append(", p5 ").append(ms(us(s.p5()))).append(", max ").append(ms(us(s.max())));
+        if (b.memory().heapPeakMb() != null) {
+            sb.append(String.format(Locale.ROOT, "; Java heap peak %.1f MB", b.memory().heapPeakMb()));
+        }
+        return sb.toString();
+    }
+
+    /** {@code full (17/17 ops)}, {@code partial (2 kernels, 12/15 ops)}, {@code none}, {@code failed}, or {@code -} for plain CPU. */
+    static String delegation(BenchResult b) {
+        DelegateOutcome o = b.outcomes().isEmpty() ? null : b.outcomes().get(b.outcomes().size() - 1);
+        Partitioning p = b.partitions().isEmpty() ? null : b.partitions().get(b.partitions().size() - 1);
+        if (o == null && p == null) {
+            return "-";
+        }
+        String ops = p == null ? "" : p.replacedNodes() + (p.totalNodes() == null ? "" : "/" + p.totalNodes()) + " ops";
+        if (o == null) {
+            return ops;
+        }
+        String d = o.describe();
+        if (ops.isEmpty()) {
+            return d;
+        }
+        return d.endsWith(")") ? d.substring(0, d.length() - 1) + ", " + ops + ")" : d + " (" + ops + ")";
+    }
+
+    private static String memory(BenchResult b) {
+        Double peak = b.memory().peakMb();
+        if (peak != null) {
+            return String.format(Locale.ROOT, "%.1f MB%s", peak, b.era() == ToolEra.HOST
+                    ? " (process RSS)" : "");
+        }
+        Double overall = b.memory().overallMb();
+        return overall == null ? "-" : String.format(Locale.ROOT, "%.1f MB (%s)", overall,
+                b.memory().wording() == BenchMemory.Wording.DELTA ? "delta" : "footprint");
+    }
+
+    private static Double us(Double micros) {
+        return micros == null ? null : micros / 1000;
+    }
+
+    static String ms(Double ms) {
+        if (ms == null) {
+            return "-";
+        }
+        return ms >= 100 ? String.format(Locale.ROOT, "%.1f", ms) : ms >= 1 ? String.format(Locale.ROOT, "%.2f", ms)
+                : String.format(Locale.ROOT, "%.3f", ms);
+    }
+
+    private static String fps(double ms) {
+        return String.format(Locale.ROOT, "%.1f", 1000 / ms);
+    }
+}
