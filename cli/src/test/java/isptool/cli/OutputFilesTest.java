@@ -46,6 +46,14 @@ class OutputFilesTest {
         assertEquals("", run.out(), "refused before any work");
     }
 
+    private static boolean beingWritten(Path f) {
+        try {
+            return Files.size(f) > 1 << 20;
+        } catch (IOException e) {
+            return false; // renamed or removed meanwhile
+        }
+    }
+
     private List<Path> temporaries(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> TempFiles.isTemporaryName(p.getFileName().toString())).toList();
@@ -126,11 +134,14 @@ class OutputFilesTest {
         return m;
     }
 
-    /** Starts isptool in its own JVM and returns once a temporary file shows in dir. */
+    /**
+     * Starts isptool in its own JVM and returns once a temporary file in dir holds over 1 MiB: the
+     * model is being written (the empty probe made and removed at the start does not count).
+     */
     private Process startAndCatchWriting(Path dir, String... args) throws Exception {
         Process p = TestFiles.start(tmp.resolve("child.log"), args);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (temporaries(dir).isEmpty()) {
+        while (temporaries(dir).stream().noneMatch(OutputFilesTest::beingWritten)) {
             assertTrue(p.isAlive(), "isptool ended before writing: " + Files.readString(tmp.resolve("child.log")));
             assertTrue(System.nanoTime() < deadline, "no temporary file appeared");
             Thread.sleep(1);
