@@ -1,0 +1,76 @@
+package isptool.backends.bench.adb;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * A per-run folder under {@code /data/local/tmp} on the device. {@link #run} starts a command
+ * there and records its pid, so a timeout (or Ctrl-C, through {@link #stopProcess}) can kill it on
+ * the device: killing the local adb process does not stop a remote process started without a pty.
+ * {@link #close} stops what still runs and removes the folder, unless {@link #keep} was asked.
+ */
+public final class RemoteRunFolder implements AutoCloseable {
+    static final String PID_FILE = ".isptool.pid";
+    private static final Pattern PID = Pattern.compile("\\d+");
+
+    private final AdbDevice device;
+    private final String path;
+    private boolean keep;
+    private boolean closed;
+
+    RemoteRunFolder(AdbDevice device, String path) {
+        this.device = device;
+        this.path = path;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** {@code --keep}: leave the folder on the device for inspection. */
+    public void keep() {
+        keep = true;
+    }
+
+    /**
+     * Runs {@code command} (e.g. {@code ./benchmark_model --graph=model.tflite}) in this folder.
+     * After {@code timeout} the remote process is killed and a DeviceException says so.
+     */
+    public ShellResult run(String command, Duration timeout) {
+        String pidFile = path + "/" + PID_FILE;
+        String wrapped = "cd " + AdbDevice.quote(path) + " && (" + command + " & echo $! > " + AdbDevice.quote(pidFile)
+                + "; wait $!)";
+        try {
+            ShellResult r = device.shell(wrapped, timeout);
+            return new ShellResult(command, r.exitCode(), r.stdout(), r.stderr());
+        } catch (DeviceTimeoutException e) {
+            stopProcess();
+            throw new DeviceTimeoutException(device.name() + ": '" + command + "' did not finish within "
+                    + AdbDevice.seconds(timeout) + " and was killed on the device; raise --timeout or lower --runs");
+        }
+    }
+
+    /** Kills the process {@link #run} started, if it still runs; for timeouts and Ctrl-C. */
+    public void stopProcess() {
+        ShellResult r = device.shell("cat " + AdbDevice.quote(path + "/" + PID_FILE) + " 2>/dev/null",
+                AdbClient.QUICK);
+        String pid = r.stdout().strip();
+        if (r.ok() && PID.matcher(pid).matches()) {
+            device.kill(Long.parseLong(pid));
+        }
+    }
+
+    /** Stops the process and removes the folder (also after a failure: try-with-resources). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (keep) {
+            return;
+        }
+        stopProcess();
+        device.shellOk("rm -rf " + AdbDevice.quote(path), "removing " + path, AdbClient.QUICK);
+    }
+}
