@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * Every failure of adb or the device is a {@link DeviceException} naming the serial.
  */
 public final class AdbDevice {
-    /** Appended on devices without shell_v2, whose adb always exits 0 (BENCH.md §2). */
+    /** Echoed after every command: the exit status without shell_v2 (adb then always exits 0, BENCH.md §2). */
     static final String SENTINEL = "__isptool_rc=";
     private static final Pattern SENTINEL_LINE = Pattern.compile("(?m)^" + SENTINEL + "(\\d+)\\R?");
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./,:=+-]+");
@@ -85,23 +85,26 @@ public final class AdbDevice {
 
     /**
      * Runs a shell command and returns its exit code: from adb with shell_v2, else from a sentinel
-     * echoed after the command. A device that vanishes meanwhile, or a timeout, is a DeviceException.
+     * line. The sentinel is echoed on both kinds of device (to stderr, which legacy devices merge
+     * into stdout): adb 29 exits 0 when the transport drops mid-command under shell_v2 too (observed
+     * against the stand-in), so only the sentinel proves the command ran to its end. A device that
+     * vanishes meanwhile, or a timeout, is a DeviceException.
      */
     public ShellResult shell(String command, Duration timeout) {
+        return shell(command, command, timeout);
+    }
+
+    /** {@link #shell}, naming the command {@code label} in messages (a run folder's wrapper stays out of them). */
+    ShellResult shell(String command, String label, Duration timeout) {
         boolean v2 = hasShellV2();
         // a subshell, so that an 'exit N' in the command still reaches the sentinel
-        String sent = v2 ? command : "(" + command + "); echo " + SENTINEL + "$?";
+        String sent = "(" + command + "); r=$?; echo " + SENTINEL + "$r >&2; exit $r";
         AdbClient.Result r = adb.run(timeout, List.of("-s", serial, "shell", sent));
         if (r.timedOut()) {
-            throw new DeviceTimeoutException(name() + ": '" + command + "' did not finish within " + seconds(timeout));
+            throw new DeviceTimeoutException(name() + ": '" + label + "' did not finish within " + seconds(timeout));
         }
-        if (v2) {
-            if (r.exitCode() != 0) {
-                requireStillAttached("'" + command + "'", r);
-            }
-            return new ShellResult(command, r.exitCode(), r.stdout(), r.stderr());
-        }
-        Matcher m = SENTINEL_LINE.matcher(r.stdout());
+        String marked = v2 ? r.stderr() : r.stdout();
+        Matcher m = SENTINEL_LINE.matcher(marked);
         int at = -1;
         int code = 0;
         int end = 0;
@@ -111,12 +114,13 @@ public final class AdbDevice {
             code = Integer.parseInt(m.group(1));
         }
         if (at < 0) {
-            requireStillAttached("'" + command + "'", r);
-            throw new DeviceException(name() + ": '" + command + "' ended without an exit status (output cut short);"
+            requireStillAttached("'" + label + "'", r);
+            throw new DeviceException(name() + ": '" + label + "' ended without an exit status (output cut short);"
                     + " check the device's connection and run again");
         }
-        String out = r.stdout().substring(0, at) + r.stdout().substring(end);
-        return new ShellResult(command, code, out, r.stderr());
+        String rest = marked.substring(0, at) + marked.substring(end);
+        return v2 ? new ShellResult(label, r.exitCode(), r.stdout(), rest)
+                : new ShellResult(label, code, rest, r.stderr());
     }
 
     /** {@link #shell} that must exit 0; {@code what} completes "failed while ...". */
@@ -192,7 +196,7 @@ public final class AdbDevice {
         shell("kill -9 " + pid + " 2>/dev/null", AdbClient.QUICK);
     }
 
-    /** A non-zero exit: did the command fail, or did the device go away? The latter throws. */
+    /** No sentinel or a failed transfer: did the command fail, or did the device go away? The latter throws. */
     private void requireStillAttached(String during, AdbClient.Result r) {
         AdbClient.Result state = adb.run(AdbClient.QUICK, List.of("-s", serial, "get-state"));
         if (state.exitCode() == 0 && state.stdout().strip().equals("device")) {
@@ -202,7 +206,18 @@ public final class AdbDevice {
         throw new DeviceException(name() + " dropped off during " + during + " ("
                 + (why != null && why.contains("offline") ? "now offline" : "no longer attached")
                 + "); reconnect it (USB cable, 'adb connect HOST:PORT') and run again; adb said: "
-                + firstLine(r.errorText().isEmpty() ? state.errorText() : r.errorText()));
+                + firstLine(adbErrors(r.stderr()).isEmpty() ? state.errorText() : adbErrors(r.stderr())));
+    }
+
+    /** adb's own complaints in its stderr ({@code error: ...}, {@code adb: ...}), not the command's output. */
+    private static String adbErrors(String stderr) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : stderr.split("\\R")) {
+            if (line.startsWith("error: ") || line.startsWith("adb: ")) {
+                sb.append(sb.length() == 0 ? "" : " ").append(line.strip());
+            }
+        }
+        return sb.toString();
     }
 
     private AdbClient.Result adbChecked(Duration timeout, String what, String... args) {

@@ -41,8 +41,7 @@ public final class RemoteRunFolder implements AutoCloseable {
         String wrapped = "cd " + AdbDevice.quote(path) + " && (" + command + " & echo $! > " + AdbDevice.quote(pidFile)
                 + "; wait $!)";
         try {
-            ShellResult r = device.shell(wrapped, timeout);
-            return new ShellResult(command, r.exitCode(), r.stdout(), r.stderr());
+            return device.shell(wrapped, command, timeout);
         } catch (DeviceTimeoutException e) {
             stopProcess();
             throw new DeviceTimeoutException(device.name() + ": '" + command + "' did not finish within "

@@ -85,8 +85,8 @@ class AdbClientTest {
             assertEquals("err\n", r.stderr());
             assertEquals(0, device.shell("exit 0", Duration.ofSeconds(20)).exitCode());
             assertEquals(200, device.shell("exit 200", Duration.ofSeconds(20)).exitCode());
-            assertTrue(phone.services.contains("shell,v2,raw:echo out; echo err >&2; exit 7")
-                    || phone.services.stream().anyMatch(s -> s.startsWith("shell,v2,") && s.endsWith("exit 7")),
+            assertTrue(phone.services.stream().anyMatch(s -> s.startsWith("shell,v2,")
+                    && s.endsWith(":(echo out; echo err >&2; exit 7); r=$?; echo __isptool_rc=$r >&2; exit $r")),
                     phone.services.toString());
         }
     }
@@ -100,7 +100,8 @@ class AdbClientTest {
             assertEquals(7, r.exitCode());
             assertEquals("out\nerr\n", r.stdout(), "legacy shell merges stderr; the sentinel line is gone");
             assertEquals(0, device.shell("true", Duration.ofSeconds(20)).exitCode());
-            assertTrue(phone.services.contains("shell:(echo out; echo err >&2; exit 7); echo __isptool_rc=$?"),
+            assertTrue(phone.services.contains("shell:(echo out; echo err >&2; exit 7); r=$?; echo __isptool_rc=$r >&2;"
+                    + " exit $r"),
                     phone.services.toString());
         }
     }
