@@ -94,6 +94,10 @@ public final class AdbClient {
         return adb;
     }
 
+    public OptionalInt serverPort() {
+        return serverPort;
+    }
+
     /** One adb invocation's outcome; {@code timedOut} means adb was killed after the timeout. */
     public record Result(int exitCode, String stdout, String stderr, boolean timedOut) {
         /** adb's own error text without the daemon start-up chatter. */

@@ -120,6 +120,7 @@ class AdbClientTest {
             assertEquals(remote, push.path());
             assertArrayEquals(Files.readAllBytes(binary), push.bytes());
             assertEquals(0755, push.mode() & 0777);
+            assertTrue(phone.syncRequests.containsAll(List.of("STA2", "SEND", "QUIT")), phone.syncRequests.toString());
             assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(phone.onPhone(remote))));
 
             assertFalse(device.push(binary, remote, 0755), "same SHA-256 on the device: not sent again");
@@ -166,5 +167,31 @@ class AdbClientTest {
                     () -> device.pull("/data/local/tmp/run/missing.csv", dir.resolve("missing.csv")));
             assertTrue(e.getMessage().contains("No such file or directory"), e.getMessage());
         }
+    }
+
+    @Test
+    void oldDeviceWithoutStatV2PushesAndPullsThroughStat() throws Exception {
+        try (DeviceStandIn phone = new DeviceStandIn(dir.resolve("device")).features("cmd").start(0)) {
+            AdbDevice device = connect(phone);
+            Path model = Files.write(dir.resolve("model.tflite"), new byte[200_000]);
+            assertTrue(device.push(model, "/data/local/tmp/model.tflite", 0644));
+            assertEquals(0644, phone.pushes.get(0).mode() & 0777);
+            assertEquals(200_000, phone.pushes.get(0).bytes().length);
+            Path back = dir.resolve("back.tflite");
+            device.pull("/data/local/tmp/model.tflite", back);
+            assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(back));
+            assertTrue(phone.syncRequests.containsAll(List.of("STAT", "SEND", "RECV")), phone.syncRequests.toString());
+            assertFalse(phone.syncRequests.contains("STA2"), phone.syncRequests.toString());
+        }
+    }
+
+    @Test
+    void connectToNothingListeningIsADeviceException() {
+        int port = AdbServerForTests.freePort();
+        DeviceException e = assertThrows(DeviceException.class, () -> adb.connect("127.0.0.1:" + port));
+        assertTrue(e.getMessage().startsWith("cannot connect to device '127.0.0.1:" + port + "': failed to connect to"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("; check the address and that the device (or farm endpoint) listens for adb"),
+                e.getMessage());
     }
 }

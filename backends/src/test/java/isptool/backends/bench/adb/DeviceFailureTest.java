@@ -165,6 +165,10 @@ class DeviceFailureTest {
                     + " --graph=model.tflite' (now offline); reconnect it (USB cable, 'adb connect HOST:PORT') and run"
                     + " again; adb said: error: device offline", e.getMessage());
             assertThrows(DeviceException.class, folder::close, "cleanup cannot reach a vanished device");
+            DeviceException offline = assertThrows(DeviceException.class,
+                    () -> adb.device("127.0.0.1:" + phone.port()));
+            assertEquals("device '127.0.0.1:" + phone.port() + "' is offline: reconnect it (or run 'adb reconnect'),"
+                    + " then run again", offline.getMessage());
         }
     }
 

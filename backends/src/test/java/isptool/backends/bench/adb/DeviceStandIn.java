@@ -51,6 +51,8 @@ final class DeviceStandIn implements AutoCloseable {
     final List<Push> pushes = new CopyOnWriteArrayList<>();
     final List<String> pulls = new CopyOnWriteArrayList<>();
     final List<String> services = new CopyOnWriteArrayList<>();
+    /** Sync request ids in arrival order: STAT or STA2, SEND or SND2, RECV, QUIT, ... */
+    final List<String> syncRequests = new CopyOnWriteArrayList<>();
     final AtomicInteger refusedKeys = new AtomicInteger();
 
     private ServerSocket server;

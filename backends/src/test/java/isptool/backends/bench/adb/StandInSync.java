@@ -42,6 +42,7 @@ final class StandInSync {
                     return;
                 }
                 int length = readU32();
+                device.syncRequests.add(id);
                 switch (id) {
                     case "STAT" -> stat(readText(length));
                     case "STA2", "LST2" -> stat2(id, readText(length));
