@@ -24,6 +24,8 @@ public final class AdbDevice {
     static final String SENTINEL = "__isptool_rc=";
     private static final Pattern SENTINEL_LINE = Pattern.compile("(?m)^" + SENTINEL + "(\\d+)\\R?");
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./,:=+-]+");
+    /** Where pushed files stay between runs, so an unchanged one is not pushed again. */
+    public static final String CACHE = "/data/local/tmp/isptool-cache";
     private static final AtomicInteger RUN_SEQUENCE = new AtomicInteger();
 
     private final AdbClient adb;

@@ -1,5 +1,6 @@
 package isptool.backends.bench.adb;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -25,6 +26,22 @@ public final class RemoteRunFolder implements AutoCloseable {
 
     public String path() {
         return path;
+    }
+
+    /**
+     * Puts {@code local} into this folder as {@code name} with {@code mode}, pushing it over adb
+     * only when the device's cache ({@link AdbDevice#CACHE}) does not already hold the same bytes
+     * (SHA-256): a 30 MB benchmark_model or model then crosses USB once, later runs copy it on the
+     * device. Returns the file's device path.
+     */
+    public String stage(Path local, String name, int mode) {
+        String cached = AdbDevice.CACHE + "/" + name;
+        String target = path + "/" + name;
+        device.push(local, cached, mode);
+        device.shellOk("cp " + AdbDevice.quote(cached) + " " + AdbDevice.quote(target) + " && chmod "
+                + Integer.toOctalString(mode) + " " + AdbDevice.quote(target), "copying " + name + " into " + path,
+                AdbClient.QUICK);
+        return target;
     }
 
     /** {@code --keep}: leave the folder on the device for inspection. */

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +52,8 @@ class DeviceFailureTest {
     /** Pushes the stand-in binary and a model into a fresh run folder, as the bench flow does. */
     private static RemoteRunFolder prepare(AdbDevice device, Path binary, Path model) {
         RemoteRunFolder folder = device.createRunFolder("/data/local/tmp");
-        device.push(binary, folder.path() + "/benchmark_model", 0755);
-        device.push(model, folder.path() + "/model.tflite", 0644);
+        folder.stage(binary, "benchmark_model", 0755);
+        folder.stage(model, "model.tflite", 0644);
         return folder;
     }
 
@@ -77,7 +79,7 @@ class DeviceFailureTest {
                 r = folder.run("./benchmark_model --graph=model.tflite --num_threads=4 --use_xnnpack=true", RUN);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("bench --device overhead against the stand-in (mkdir, 2 pushes, run, cleanup): %.2f s%n",
+            System.out.printf("bench --device overhead against the stand-in (run folder, 2 staged pushes, run, cleanup): %.2f s%n",
                     seconds);
             assertEquals(0, r.exitCode());
             assertTrue(r.stdout().startsWith("INFO: args: --graph=model.tflite --num_threads=4 --use_xnnpack=true\n"),
@@ -88,6 +90,24 @@ class DeviceFailureTest {
             assertTrue(ran(phone, "rm -rf " + path), phone.commands.toString());
             assertEquals(0755, phone.pushes.get(0).mode() & 0777);
             assertEquals(0644, phone.pushes.get(1).mode() & 0777);
+        }
+    }
+
+    @Test
+    void secondRunCopiesUnchangedFilesFromTheDeviceCacheInsteadOfPushing() throws Exception {
+        try (DeviceStandIn phone = phone()) {
+            AdbDevice device = connect(phone);
+            Path binary = StandInBenchmarkModel.succeeding(dir);
+            Path model = model();
+            for (int run = 0; run < 2; run++) {
+                try (RemoteRunFolder folder = prepare(device, binary, model)) {
+                    assertEquals("rwxr-xr-x", PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(phone.onPhone(folder.path() + "/benchmark_model"))));
+                    assertEquals(0, folder.run("./benchmark_model --graph=model.tflite", RUN).exitCode());
+                }
+            }
+            assertEquals(List.of(AdbDevice.CACHE + "/benchmark_model", AdbDevice.CACHE + "/model.tflite"),
+                    phone.pushes.stream().map(DeviceStandIn.Push::path).toList(), "pushed once, not per run");
         }
     }
 
