@@ -43,8 +43,21 @@ final class StandInBenchmarkModel {
 
     /** Prints a whole run, reports its arguments on stdout, exits 0. */
     static Path succeeding(Path dir) throws IOException {
-        return script(dir, "echo \"INFO: args: $*\"\ncat <<'EOF'\n" + CPU_RUN_STDOUT + "EOF\n"
-                + "cat >&2 <<'EOF'\n" + CPU_RUN_STDERR + "EOF\nexit 0\n");
+        return printing(dir, CPU_RUN_STDOUT, CPU_RUN_STDERR, 0);
+    }
+
+    /**
+     * Replays a recorded log (any era's fixture): its arguments first as {@code INFO: args: ...},
+     * then {@code stdout}, then {@code stderr}, then exits with {@code exitCode}.
+     */
+    static Path printing(Path dir, String stdout, String stderr, int exitCode) throws IOException {
+        return script(dir, "echo \"INFO: args: $*\"\nprintf '%s' " + quoted(stdout) + "\nprintf '%s' " + quoted(stderr)
+                + " >&2\nexit " + exitCode + "\n");
+    }
+
+    /** The exact bytes as one single-quoted shell word. */
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
     }
 
     /** NNAPI could not be applied: ERROR lines on stderr, exit 1. */
