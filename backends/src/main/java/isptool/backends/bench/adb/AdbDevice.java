@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 public final class AdbDevice {
     /** Echoed after every command: the exit status without shell_v2 (adb then always exits 0, BENCH.md §2). */
     static final String SENTINEL = "__isptool_rc=";
-    private static final Pattern SENTINEL_LINE = Pattern.compile("(?m)^" + SENTINEL + "(\\d+)\\R?");
+    /** Not anchored at a line start: the command's last line may lack its newline (a crash, a printf). */
+    private static final Pattern SENTINEL_LINE = Pattern.compile(SENTINEL + "(\\d+)\\R?");
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./,:=+-]+");
     /** Where pushed files stay between runs, so an unchanged one is not pushed again. */
     public static final String CACHE = "/data/local/tmp/isptool-cache";

@@ -134,7 +134,24 @@ class DeviceFailureTest {
             try (RemoteRunFolder folder = prepare(device, StandInBenchmarkModel.crashes(dir), model())) {
                 ShellResult r = folder.run("./benchmark_model --graph=model.tflite", RUN);
                 assertEquals(128 + 11, r.exitCode(), "killed by SIGSEGV");
-                assertEquals("INFO: STARTING!\nINFO: Loaded model model.tflite\n", r.stdout());
+                assertEquals("INFO: STARTING!\nINFO: Loaded mod", r.stdout());
+                assertTrue(r.stderr().startsWith("ERROR: half"), r.stderr() + " (then the shell's word on the signal)");
+            }
+        }
+    }
+
+    @Test
+    void outputWithoutAFinalNewlineStillEndsWithTheSentinelStatus() throws Exception {
+        for (String features : new String[] {"shell_v2,cmd,stat_v2", "cmd,stat_v2"}) {
+            try (DeviceStandIn phone = new DeviceStandIn(dir.resolve(features)).features(features).start(0)) {
+                AdbDevice device = connect(phone);
+                Path binary = StandInBenchmarkModel.printing(dir, "INFO: STARTING!", "ERROR: Benchmarking failed.", 1);
+                try (RemoteRunFolder folder = prepare(device, binary, model())) {
+                    ShellResult r = folder.run("./benchmark_model --graph=model.tflite", RUN);
+                    assertEquals(1, r.exitCode(), features);
+                    assertEquals("INFO: args: --graph=model.tflite\nINFO: STARTING!ERROR: Benchmarking failed.", r.output(),
+                            features);
+                }
             }
         }
     }

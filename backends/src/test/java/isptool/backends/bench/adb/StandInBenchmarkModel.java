@@ -67,9 +67,9 @@ final class StandInBenchmarkModel {
                 + "echo 'ERROR: Benchmarking failed.' >&2\nexit 1\n");
     }
 
-    /** Dies of SIGSEGV in the middle of its output. */
+    /** Dies of SIGSEGV in the middle of an output line. */
     static Path crashes(Path dir) throws IOException {
-        return script(dir, "echo 'INFO: STARTING!'\necho 'INFO: Loaded model model.tflite'\nkill -SEGV $$\n");
+        return script(dir, "echo 'INFO: STARTING!'\nprintf 'INFO: Loaded mod'\nprintf 'ERROR: half' >&2\nkill -SEGV $$\n");
     }
 
     /** Starts, then hangs until killed (exec: the pid adb's shell recorded is the sleeping process). */
