@@ -139,7 +139,7 @@ public final class AdbClient {
             Thread errReader = drain(process.getErrorStream(), err);
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                // adb alone: a server it forked on the way must survive (it serves the other devices)
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
