@@ -18,6 +18,8 @@ public final class RemoteRunFolder implements AutoCloseable {
     private final String path;
     private boolean keep;
     private boolean closed;
+    /** A run started and has not been seen to end (timeout, drop-off, Ctrl-C from another thread). */
+    private volatile boolean mayBeRunning;
 
     RemoteRunFolder(AdbDevice device, String path) {
         this.device = device;
@@ -55,10 +57,14 @@ public final class RemoteRunFolder implements AutoCloseable {
      */
     public ShellResult run(String command, Duration timeout) {
         String pidFile = path + "/" + PID_FILE;
+        // the pid file lives only while the process does: no later kill can hit a reused pid
         String wrapped = "cd " + AdbDevice.quote(path) + " && (" + command + " & echo $! > " + AdbDevice.quote(pidFile)
-                + "; wait $!)";
+                + "; wait $!; s=$?; rm -f " + AdbDevice.quote(pidFile) + "; exit $s)";
+        mayBeRunning = true;
         try {
-            return device.shell(wrapped, command, timeout);
+            ShellResult r = device.shell(wrapped, command, timeout);
+            mayBeRunning = false;
+            return r;
         } catch (DeviceTimeoutException e) {
             stopProcess();
             throw new DeviceTimeoutException(device.name() + ": '" + command + "' did not finish within "
@@ -68,25 +74,32 @@ public final class RemoteRunFolder implements AutoCloseable {
 
     /** Kills the process {@link #run} started, if it still runs; for timeouts and Ctrl-C. */
     public void stopProcess() {
+        if (!mayBeRunning) {
+            return;
+        }
         ShellResult r = device.shell("cat " + AdbDevice.quote(path + "/" + PID_FILE) + " 2>/dev/null",
                 AdbClient.QUICK);
         String pid = r.stdout().strip();
         if (r.ok() && PID.matcher(pid).matches()) {
             device.kill(Long.parseLong(pid));
         }
+        mayBeRunning = false;
     }
 
-    /** Stops the process and removes the folder (also after a failure: try-with-resources). */
+    /**
+     * Stops a process still running and removes the folder (also after a failure:
+     * try-with-resources); with {@link #keep} the folder stays, the process is stopped all the same.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        stopProcess();
         if (keep) {
             return;
         }
-        stopProcess();
         device.shellOk("rm -rf " + AdbDevice.quote(path), "removing " + path, AdbClient.QUICK);
     }
 }

@@ -88,6 +88,8 @@ class DeviceFailureTest {
             assertEquals(StandInBenchmarkModel.CPU_RUN_STDERR, r.stderr());
             assertFalse(Files.exists(phone.onPhone(path)), "the run folder is removed");
             assertTrue(ran(phone, "rm -rf " + path), phone.commands.toString());
+            assertFalse(phone.commands.stream().anyMatch(c -> c.contains("kill")),
+                    "no kill by a stale pid after a run that ended: " + phone.commands);
             assertEquals(0755, phone.pushes.get(0).mode() & 0777);
             assertEquals(0644, phone.pushes.get(1).mode() & 0777);
         }
@@ -98,13 +100,18 @@ class DeviceFailureTest {
         try (DeviceStandIn phone = phone()) {
             AdbDevice device = connect(phone);
             Path binary = StandInBenchmarkModel.succeeding(dir);
-            Path model = model();
+            byte[] weights = new byte[4 << 20];
+            new java.util.Random(1).nextBytes(weights);
+            Path model = Files.write(dir.resolve("model.tflite"), weights);
             for (int run = 0; run < 2; run++) {
+                long start = System.nanoTime();
                 try (RemoteRunFolder folder = prepare(device, binary, model)) {
                     assertEquals("rwxr-xr-x", PosixFilePermissions.toString(
                             Files.getPosixFilePermissions(phone.onPhone(folder.path() + "/benchmark_model"))));
                     assertEquals(0, folder.run("./benchmark_model --graph=model.tflite", RUN).exitCode());
                 }
+                System.out.printf("bench --device overhead against the stand-in, 4 MiB model, %s: %.2f s%n",
+                        run == 0 ? "first run (pushes)" : "second run (cached)", (System.nanoTime() - start) / 1e9);
             }
             assertEquals(List.of(AdbDevice.CACHE + "/benchmark_model", AdbDevice.CACHE + "/model.tflite"),
                     phone.pushes.stream().map(DeviceStandIn.Push::path).toList(), "pushed once, not per run");
@@ -182,8 +189,12 @@ class DeviceFailureTest {
                 assertEquals("device '127.0.0.1:" + phone.port() + "' (StandIn_9): './benchmark_model"
                         + " --graph=model.tflite' did not finish within 2 s and was killed on the device;"
                         + " raise --timeout or lower --runs", e.getMessage());
-                pid = Long.parseLong(Files.readString(phone.onPhone(path + "/" + RemoteRunFolder.PID_FILE)).strip());
-                assertTrue(ran(phone, "kill -9 " + pid + " 2>/dev/null"), phone.commands.toString());
+                java.util.regex.Matcher kill = java.util.regex.Pattern.compile("^\\(kill -9 (\\d+) 2>/dev/null\\)")
+                        .matcher(phone.commands.stream().filter(c -> c.startsWith("(kill")).findFirst().orElse(""));
+                assertTrue(kill.find(), "a remote kill: " + phone.commands);
+                pid = Long.parseLong(kill.group(1));
+                assertTrue(phone.commands.stream().anyMatch(c -> c.startsWith("(cat " + path + "/.isptool.pid")),
+                        "the pid came from the run's pid file: " + phone.commands);
                 assertFalse(phone.running(pid), "the hanging benchmark_model was killed");
             }
             assertFalse(Files.exists(phone.onPhone(path)), "the run folder is removed after the timeout");

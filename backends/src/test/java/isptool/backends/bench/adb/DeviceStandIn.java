@@ -106,11 +106,19 @@ final class DeviceStandIn implements AutoCloseable {
         return noSpaceAbove;
     }
 
-    /** Listens on 127.0.0.1:{@code port} (keep it outside 5555-5585, which adb scans by itself). */
+    /**
+     * Listens on 127.0.0.1:{@code port}, 0 = a free one. Never in 5555-5585: adb's server scans
+     * those by itself and would list the stand-in as {@code emulator-N} without {@code connect}.
+     */
     DeviceStandIn start(int port) throws IOException {
         Files.createDirectories(phone.resolve("data/local/tmp"));
         shell = new StandInShell(this, properties);
-        server = new ServerSocket(port, 10, InetAddress.getLoopbackAddress());
+        do {
+            if (server != null) {
+                server.close();
+            }
+            server = new ServerSocket(port, 10, InetAddress.getLoopbackAddress());
+        } while (port == 0 && server.getLocalPort() >= 5555 && server.getLocalPort() <= 5585);
         Thread acceptor = new Thread(this::accept, "standin-accept");
         acceptor.setDaemon(true);
         acceptor.start();
