@@ -53,7 +53,7 @@ public final class AdbDevice {
     public Set<String> features() {
         if (features == null) {
             AdbClient.Result r = adbChecked(AdbClient.QUICK, "reading its features", "features");
-            features = Set.of(r.stdout().strip().split("\\s+"));
+            features = Set.copyOf(List.of(r.stdout().strip().split("\\s+")));
         }
         return features;
     }

@@ -58,4 +58,14 @@ class AdbClientLocateTest {
                 () -> AdbClient.locate(null, Map.of("ADB", adb.toString(), "ANDROID_ADB_SERVER_PORT", "fast")));
         assertTrue(e.getMessage().startsWith("$ANDROID_ADB_SERVER_PORT is 'fast', not a port number"), e.getMessage());
     }
+
+    @Test
+    void featureListWithARepeatIsReadAsASet() throws IOException {
+        Path fake = Files.createDirectories(dir.resolve("fake")).resolve("adb");
+        Files.writeString(fake, "#!/bin/sh\nprintf 'shell_v2\\ncmd\\nshell_v2\\n'\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        AdbDevice device = new AdbDevice(new AdbClient(fake, java.util.OptionalInt.empty(), Map.of()), "X", "");
+        assertEquals(java.util.Set.of("shell_v2", "cmd"), device.features());
+        assertTrue(device.hasShellV2());
+    }
 }
