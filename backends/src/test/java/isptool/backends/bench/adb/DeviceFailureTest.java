@@ -221,6 +221,48 @@ class DeviceFailureTest {
     }
 
     @Test
+    void deviceDroppingOffDuringAPushIsADeviceException() throws Exception {
+        try (DeviceStandIn phone = phone()) {
+            AdbDevice device = connect(phone);
+            phone.dropOffOnPush("/data/local/tmp/isptool-cache/model.tflite");
+            Path model = model();
+            DeviceException e = assertThrows(DeviceException.class,
+                    () -> device.push(model, "/data/local/tmp/isptool-cache/model.tflite", 0644));
+            assertTrue(e.getMessage().startsWith("device '127.0.0.1:" + phone.port()
+                    + "' (StandIn_9) dropped off during the push of model.tflite"), e.getMessage());
+        }
+    }
+
+    @Test
+    void twoDevicesRunAtTheSameTime() throws Exception {
+        try (DeviceStandIn a = new DeviceStandIn(dir.resolve("a")).start(0);
+                DeviceStandIn b = new DeviceStandIn(dir.resolve("b")).property("ro.product.model", "Other 2").start(0)) {
+            AdbDevice first = connect(a);
+            AdbDevice second = connect(b);
+            Path binary = StandInBenchmarkModel.succeeding(dir);
+            Path model = model();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<ShellResult>> runs = pool.invokeAll(List.of(first, second).stream()
+                        .<java.util.concurrent.Callable<ShellResult>>map(d -> () -> {
+                            try (RemoteRunFolder folder = prepare(d, binary, model)) {
+                                return folder.run("./benchmark_model --graph=model.tflite", RUN);
+                            }
+                        }).toList());
+                for (java.util.concurrent.Future<ShellResult> run : runs) {
+                    assertEquals(0, run.get().exitCode());
+                    assertTrue(run.get().stdout().contains("Inference timings in us"));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(2, a.pushes.size());
+            assertEquals(2, b.pushes.size());
+            assertEquals("Other 2", second.facts().model());
+        }
+    }
+
+    @Test
     void unknownSerialSaysHowToAttachOrConnect() {
         DeviceException listed = assertThrows(DeviceException.class, () -> adb.device("R5CT00NOSUCH"));
         assertEquals("device 'R5CT00NOSUCH' not found: it is neither attached nor connected (see 'adb devices -l');"

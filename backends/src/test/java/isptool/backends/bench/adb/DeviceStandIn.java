@@ -45,6 +45,7 @@ final class DeviceStandIn implements AutoCloseable {
     private String features = "shell_v2,cmd,stat_v2,fixed_push_mkdir,sendrecv_v2";
     private Auth auth = Auth.SKIP;
     private volatile String dropOffOn;
+    private volatile String dropOffOnPush;
     private volatile long noSpaceAbove = Long.MAX_VALUE;
 
     final List<String> commands = new CopyOnWriteArrayList<>();
@@ -95,6 +96,15 @@ final class DeviceStandIn implements AutoCloseable {
     /** The next shell command containing {@code text} makes the device vanish: socket closed, no more listening. */
     void dropOffOn(String text) {
         this.dropOffOn = text;
+    }
+
+    /** The device vanishes when a push to {@code path} begins (its SEND arrives). */
+    void dropOffOnPush(String path) {
+        this.dropOffOnPush = path;
+    }
+
+    boolean shouldDropOffOnPush(String path) {
+        return path.equals(dropOffOnPush);
     }
 
     /** Pushes of more than {@code bytes} fail like a full /data partition. */

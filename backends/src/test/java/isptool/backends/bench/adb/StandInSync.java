@@ -109,6 +109,10 @@ final class StandInSync {
     }
 
     private void receive(String path, int mode) throws IOException {
+        if (device.shouldDropOffOnPush(path)) {
+            device.vanish();
+            return;
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         while (true) {
             String id = readId();
