@@ -302,6 +302,35 @@ class BenchDeviceTest {
         }
     }
 
+    /**
+     * A real ELF built for this machine, on a stand-in that reports this machine's ABI: it passes
+     * the ELF check and is pushed; being {@code true}, it prints no timings (exit 4).
+     */
+    @Test
+    void benchmarkBinaryIsCheckedPushedWithItsModeAndRunFromTheRunFolder() throws Exception {
+        String abi = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64" -> "arm64-v8a";
+            default -> null;
+        };
+        org.junit.jupiter.api.Assumptions.assumeTrue(abi != null && Files.isExecutable(Path.of("/bin/true")));
+        Path binary = Files.copy(Path.of("/bin/true"), dir.resolve("benchmark_model"));
+        try (DeviceStandIn phone = new DeviceStandIn(dir.resolve("p")).property("ro.product.cpu.abi", abi).start(0)) {
+            TestFiles.Run run = bench("--device", serial(phone), "--benchmark-binary", binary.toString());
+            assertEquals(Main.EXIT_DEVICE, run.status(), run.err());
+            assertTrue(run.err().startsWith("isptool: device '" + serial(phone) + "' (StandIn_9): benchmark_model with"
+                    + " --delegate xnnpack printed no inference timings"), run.err());
+            DeviceStandIn.Push push = phone.pushes.get(0);
+            assertEquals("/data/local/tmp/isptool-cache/benchmark_model", push.path());
+            assertEquals(0755, push.mode() & 0777);
+            assertEquals(Files.size(binary), push.bytes().length);
+            assertEquals("/data/local/tmp/isptool-cache/model.tflite", phone.pushes.get(1).path());
+            assertTrue(phone.commands.stream().anyMatch(c -> c.contains("&& (./benchmark_model --graph=model.tflite ")),
+                    phone.commands.toString());
+            assertNoRunFolderLeft(phone);
+        }
+    }
+
     @Test
     void deviceAllRunsOnEveryReadyDeviceConcurrently() throws Exception {
         try (DeviceStandIn a = phone("a", StandInBenchmarkModel.succeeding(dir));
