@@ -60,14 +60,15 @@ final class BenchTable {
         return sb.toString();
     }
 
-    /** {@code full (17/17 ops)}, {@code partial (2 kernels, 12/15 ops)}, {@code none}, {@code failed}, or {@code -} for plain CPU. */
+    /** {@code full (17/17 ops)}, {@code partial (2 kernels, 12/15 ops, 3 partitions)}, {@code none}, {@code failed}, or {@code -} for plain CPU. */
     static String delegation(BenchResult b) {
         DelegateOutcome o = b.outcomes().isEmpty() ? null : b.outcomes().get(b.outcomes().size() - 1);
         Partitioning p = b.partitions().isEmpty() ? null : b.partitions().get(b.partitions().size() - 1);
         if (o == null && p == null) {
             return "-";
         }
-        String ops = p == null ? "" : p.replacedNodes() + (p.totalNodes() == null ? "" : "/" + p.totalNodes()) + " ops";
+        String ops = p == null ? "" : p.replacedNodes() + (p.totalNodes() == null ? "" : "/" + p.totalNodes()) + " ops"
+                + (p.partitions() == null ? "" : ", " + p.partitions() + (p.partitions() == 1 ? " partition" : " partitions"));
         if (o == null) {
             return ops;
         }

@@ -169,9 +169,9 @@ class BenchDeviceTest {
         try (DeviceStandIn phone = phone("p", partial)) {
             TestFiles.Run run = bench("--device", serial(phone), "--delegate", "nnapi:qti-dsp", "--require-full-delegation");
             assertEquals(Main.EXIT_GATE, run.status(), run.err());
-            assertTrue(run.out().contains("partial (2 kernels, 12/15 ops)"), run.out());
+            assertTrue(run.out().contains("partial (2 kernels, 12/15 ops, 3 partitions)"), run.out());
             assertEquals("isptool: " + model + ": " + serial(phone) + "/nnapi:qti-dsp did not run fully on the delegate"
-                    + " (partial (2 kernels, 12/15 ops)) and --require-full-delegation is set; see which ops fall back with"
+                    + " (partial (2 kernels, 12/15 ops, 3 partitions)) and --require-full-delegation is set; see which ops fall back with"
                     + " --json, or drop the flag\n", run.err());
             assertTrue(benchmarkCommands(phone).get(0).endsWith(
                     "--use_nnapi=true --nnapi_accelerator_name=qti-dsp --use_xnnpack=false"), phone.commands.toString());
