@@ -148,6 +148,30 @@ class BenchDeviceTest {
     }
 
     @Test
+    void keepLeavesTheRunFolderAndAndroidSerialNamesTheDevice() throws Exception {
+        try (DeviceStandIn phone = phone("p", StandInBenchmarkModel.succeeding(dir))) {
+            adb.connect(serial(phone));
+            var previous = BenchCommand.environment;
+            Map<String, String> env = new java.util.HashMap<>(previous.get());
+            env.put("ANDROID_SERIAL", serial(phone));
+            BenchCommand.environment = () -> env;
+            TestFiles.Run run;
+            try {
+                run = bench("--keep");
+            } finally {
+                BenchCommand.environment = previous;
+            }
+            assertEquals(0, run.status(), run.err());
+            assertTrue(run.out().contains(": " + serial(phone) + " (StandIn 9"), run.out());
+            try (Stream<Path> s = Files.list(phone.onPhone("/data/local/tmp"))) {
+                Path kept = s.filter(p -> p.getFileName().toString().startsWith("isptool-run-")).findFirst()
+                        .orElseThrow(() -> new AssertionError("--keep: the run folder stays"));
+                assertTrue(Files.exists(kept.resolve("model.tflite")), "the staged model is in it");
+            }
+        }
+    }
+
+    @Test
     void delegateAllRunsEachDelegateSideBySide() throws Exception {
         try (DeviceStandIn phone = phone("p", StandInBenchmarkModel.succeeding(dir))) {
             TestFiles.Run run = bench("--device", serial(phone), "--delegate", "all", "--runs", "5");
