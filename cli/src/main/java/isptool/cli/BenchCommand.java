@@ -3,6 +3,8 @@ package isptool.cli;
 import isptool.backends.bench.BenchRun;
 import isptool.backends.bench.HostBench;
 import isptool.backends.bench.MaiScore;
+import isptool.backends.bench.adb.AdbClient;
+import isptool.backends.bench.adb.DeviceBench;
 import isptool.graph.ModelException;
 import isptool.graph.io.AtomicFiles;
 import java.io.IOException;
@@ -11,12 +13,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,13 +28,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code isptool bench MODEL.tflite --host}: latency in TFLite's interpreter in this process, with
- * the statistics benchmark_model prints, as a table, as JSON, and as CI gates (exit 5). The phone
- * side ({@code --device}) will produce the same {@link BenchRun} rows from benchmark_model's output
- * over adb; until it lands, {@code --device} is refused.
+ * the statistics benchmark_model prints; {@code --device}: benchmark_model on phones over the real
+ * adb ({@link DeviceRuns}), one row per device and delegate. Both as a table, as JSON, and as CI
+ * gates (exit 5); device and adb failures exit 4.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures a .tflite model's latency: --host runs it in TFLite's interpreter in this process"
-                + " (init, first inference, warm-up, median, p5/p95, mean, std, peak memory).")
+        description = "Measures a .tflite model's latency: --host runs it in TFLite's interpreter in this process,"
+                + " --device runs TFLite's benchmark_model on phones over adb"
+                + " (init, first inference, warm-up, median, p5/p95, mean, std, peak memory, delegation).")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A .tflite model.")
     Path model;
@@ -38,8 +43,30 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Run in TFLite's interpreter in this process.")
     boolean host;
 
-    @Option(names = "--device", paramLabel = "SERIAL", description = "Run on a phone over adb (not yet available).")
+    @Option(names = "--device", paramLabel = "SERIAL", description = "Run on phones over adb: a serial, S1,S2, or all"
+            + " (every device in state 'device'); HOST:PORT serials are 'adb connect'ed. Default: $ANDROID_SERIAL.")
     String device;
+
+    @Option(names = "--adb", paramLabel = "PATH", description = "The adb binary (default: $ADB, else adb on $PATH).")
+    Path adb;
+
+    @Option(names = "--benchmark-binary", paramLabel = "PATH", description = "TFLite's benchmark_model built for the"
+            + " device's CPU, pushed for the run (default: " + DeviceBench.DEVICE_BINARY + " on the device).")
+    Path benchmarkBinary;
+
+    @Option(names = "--delegate", paramLabel = "D", description = "With --device: cpu, xnnpack (default), gpu, nnapi,"
+            + " nnapi:ACCELERATOR, or all (one run each); comma-separated for several.")
+    String delegate;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "With --device: kill a run on the device after this long (default ${DEFAULT-VALUE} s).")
+    double timeoutSecs;
+
+    @Option(names = "--keep", description = "With --device: leave the run folder on the device.")
+    boolean keep;
+
+    @Option(names = "--require-full-delegation", description = "Exit 5 when a delegate left any node to the CPU.")
+    boolean requireFullDelegation;
 
     @Option(names = "--threads", defaultValue = "1", description = "Interpreter threads (default ${DEFAULT-VALUE}).")
     int threads;
@@ -75,6 +102,13 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The environment adb is found with ($ADB, $PATH, $ANDROID_SERIAL, $ANDROID_ADB_SERVER_PORT); tests replace it. */
+    static Supplier<Map<String, String>> environment = System::getenv;
+
+    private List<String> delegates;
+    private final Map<String, Object> deviceJson = new LinkedHashMap<>();
+    private final Map<BenchRun, String> commandLines = new java.util.IdentityHashMap<>();
+
     @Override
     public Integer call() throws IOException {
         checkArguments();
@@ -86,17 +120,15 @@ final class BenchCommand implements Callable<Integer> {
             AtomicFiles.checkWritable(json);
         }
         long t0 = System.nanoTime();
-        HostBench.Options options = new HostBench.Options(xnnpack, threads, warmup, HostBench.Options.DEFAULT.warmupMinSecs(),
-                runs, minSecs, HostBench.Options.DEFAULT.maxSecs(), seed);
-        List<BenchRun> rows = List.of(new BenchRun("host", xnnpack ? "xnnpack" : "cpu", HostBench.run(model, options)));
-
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%s: host (TFLite interpreter in-process, %d thread%s, %s)%n", model, threads, threads == 1 ? "" : "s",
-                xnnpack ? "XNNPACK" : "builtin kernels");
+        List<BenchRun> rows = host ? hostRows(out) : deviceRows(out);
         BenchTable.print(out, rows);
         List<Object> runJson = new ArrayList<>();
         for (BenchRun r : rows) {
             Map<String, Object> j = r.toJson();
+            if (commandLines.containsKey(r)) {
+                j.put("command_line", commandLines.get(r));
+            }
             Double score = score(r);
             if (score != null) {
                 out.printf(Locale.ROOT, "  MAI 2021 score %s/%s: %.2f (PSNR %.2f dB, runtime %s ms)%n", r.target(),
@@ -106,16 +138,24 @@ final class BenchCommand implements Callable<Integer> {
             runJson.add(j);
         }
         String gateFailure = gate(rows);
+        if (gateFailure == null && requireFullDelegation) {
+            gateFailure = delegationGate(rows);
+        }
         out.flush();
         if (json != null) {
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("command", "bench");
             report.put("input", model.toString());
             report.put("flags", flags());
-            report.put("host", hostFacts());
+            if (host) {
+                report.put("host", hostFacts());
+            } else {
+                report.put("devices", deviceJson);
+            }
             report.put("runs", runJson);
             Map<String, Object> g = new LinkedHashMap<>();
             g.put("max_latency_ms", maxLatencyMs);
+            g.put("require_full_delegation", requireFullDelegation);
             g.put("passed", gateFailure == null);
             report.put("gate", g);
             report.put("seconds", (System.nanoTime() - t0) / 1e9);
@@ -130,14 +170,70 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private List<BenchRun> hostRows(PrintWriter out) {
+        HostBench.Options options = new HostBench.Options(xnnpack, threads, warmup, HostBench.Options.DEFAULT.warmupMinSecs(),
+                runs, minSecs, HostBench.Options.DEFAULT.maxSecs(), seed);
+        List<BenchRun> rows = List.of(new BenchRun("host", xnnpack ? "xnnpack" : "cpu", HostBench.run(model, options)));
+        out.printf("%s: host (TFLite interpreter in-process, %d thread%s, %s)%n", model, threads, threads == 1 ? "" : "s",
+                xnnpack ? "XNNPACK" : "builtin kernels");
+        return rows;
+    }
+
+    /** Every named device benchmarked (concurrently), one line of facts each, then their rows in that order. */
+    private List<BenchRun> deviceRows(PrintWriter out) {
+        AdbClient client = AdbClient.locate(adb, environment.get());
+        DeviceBench.Options options = new DeviceBench.Options(delegates, threads, runs, warmup, minSecs,
+                Duration.ofMillis((long) (timeoutSecs * 1000)), keep, benchmarkBinary);
+        List<BenchRun> rows = new ArrayList<>();
+        for (DeviceBench.Result r : DeviceRuns.run(client, device, model, options)) {
+            var f = r.facts();
+            out.printf(Locale.ROOT, "%s: %s (%s, %s, Android SDK %d, %s), %d thread%s, benchmark_model in %.1f s%n", model,
+                    f.serial(), f.model(), f.soc(), f.sdk(), f.abi(), threads, threads == 1 ? "" : "s", r.seconds());
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("model", f.model());
+            facts.put("soc", f.soc());
+            facts.put("sdk", f.sdk());
+            facts.put("abi", f.abi());
+            facts.put("seconds", r.seconds());
+            deviceJson.put(f.serial(), facts);
+            for (DeviceBench.Row row : r.rows()) {
+                rows.add(row.run());
+                commandLines.put(row.run(), row.commandLine());
+            }
+        }
+        return rows;
+    }
+
     private void checkArguments() {
         CommandLine cl = spec.commandLine();
-        if (device != null) {
-            throw new CommandLine.ParameterException(cl, "--device " + device + ": benchmarking on a phone over adb is not yet"
-                    + " available in this build; use --host for now");
+        if (device == null && !host) {
+            String serial = environment.get().get("ANDROID_SERIAL");
+            device = serial == null || serial.isBlank() ? null : serial;
+        }
+        if (host && device != null) {
+            throw new CommandLine.ParameterException(cl, "--host and --device " + device + ": give one of them");
+        }
+        if (!host && device == null) {
+            throw new CommandLine.ParameterException(cl, "say where to run: --host (TFLite in this process) or"
+                    + " --device SERIAL|all (a phone over adb; or set $ANDROID_SERIAL)");
+        }
+        if (host && (delegate != null || benchmarkBinary != null || adb != null || keep)) {
+            throw new CommandLine.ParameterException(cl, "--delegate, --benchmark-binary, --adb and --keep go with --device;"
+                    + " with --host use --xnnpack or --no-xnnpack");
         }
         if (!host) {
-            throw new CommandLine.ParameterException(cl, "say where to run: --host (TFLite in this process)");
+            delegates = DeviceBench.parseDelegates(delegate == null ? "xnnpack" : delegate);
+            if (delegates == null || delegates.isEmpty()) {
+                throw new CommandLine.ParameterException(cl, "--delegate " + delegate + ": give cpu, xnnpack, gpu, nnapi,"
+                        + " nnapi:ACCELERATOR or all (comma-separated for several)");
+            }
+            if (!(timeoutSecs > 0)) {
+                throw new CommandLine.ParameterException(cl, "--timeout " + timeoutSecs + ": give seconds above 0");
+            }
+            if (benchmarkBinary != null && !Files.isRegularFile(benchmarkBinary)) {
+                throw new ModelException(benchmarkBinary + ": --benchmark-binary names no file; give the path of TFLite's"
+                        + " benchmark_model built for the device");
+            }
         }
         String bad = threads < 1 ? "--threads " + threads + ": give 1 or more"
                 : runs < 1 ? "--runs " + runs + ": give 1 or more"
@@ -192,9 +288,27 @@ final class BenchCommand implements Callable<Integer> {
         return null;
     }
 
+    /** The first delegated row that left nodes to the CPU (or was not applied), as the line to print; null when none. */
+    private String delegationGate(List<BenchRun> rows) {
+        for (BenchRun r : rows) {
+            if (Boolean.TRUE.equals(r.result().cpuFallback())) {
+                return model + ": " + r.target() + "/" + r.delegate() + " did not run fully on the delegate ("
+                        + BenchTable.delegation(r.result()) + ") and --require-full-delegation is set; see which ops"
+                        + " fall back with --json, or drop the flag";
+            }
+        }
+        return null;
+    }
+
     private Map<String, Object> flags() {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("host", host);
+        f.put("device", device);
+        f.put("delegates", delegates);
+        f.put("benchmark_binary", benchmarkBinary == null ? null : benchmarkBinary.toString());
+        f.put("timeout_s", host ? null : timeoutSecs);
+        f.put("keep", keep);
+        f.put("require_full_delegation", requireFullDelegation);
         f.put("threads", threads);
         f.put("xnnpack", xnnpack);
         f.put("runs", runs);

@@ -17,13 +17,16 @@ final class BenchTable {
     }
 
     static void print(PrintWriter out, List<BenchRun> runs) {
-        out.printf("  %-10s %-9s %10s %10s %9s  %-24s %s%n", "target", "delegate", "median ms", "p95 ms", "FPS",
-                "delegation", "peak memory");
+        // a device serial (127.0.0.1:40123, R5CT12345XY) is often wider than "host"
+        int targetWidth = Math.max(10, runs.stream().mapToInt(r -> r.target().length()).max().orElse(0));
+        int delegateWidth = Math.max(9, runs.stream().mapToInt(r -> r.delegate().length()).max().orElse(0));
+        String row = "  %-" + targetWidth + "s %-" + delegateWidth + "s %10s %10s %9s  %-24s %s%n";
+        out.printf(row, "target", "delegate", "median ms", "p95 ms", "FPS", "delegation", "peak memory");
         for (BenchRun r : runs) {
             BenchResult b = r.result();
             Double ms = b.typicalMs();
             BenchStats s = b.inference();
-            out.printf(Locale.ROOT, "  %-10s %-9s %10s %10s %9s  %-24s %s%n", r.target(), r.delegate(), ms(ms),
+            out.printf(Locale.ROOT, row, r.target(), r.delegate(), ms(ms),
                     ms(s == null ? null : s.p95() == null ? null : s.p95() / 1000), ms == null ? "-" : fps(ms),
                     delegation(b), memory(b));
         }
@@ -57,14 +60,15 @@ final class BenchTable {
         return sb.toString();
     }
 
-    /** {@code full (17/17 ops)}, {@code partial (2 kernels, 12/15 ops)}, {@code none}, {@code failed}, or {@code -} for plain CPU. */
+    /** {@code full (17/17 ops)}, {@code partial (2 kernels, 12/15 ops, 3 partitions)}, {@code none}, {@code failed}, or {@code -} for plain CPU. */
     static String delegation(BenchResult b) {
         DelegateOutcome o = b.outcomes().isEmpty() ? null : b.outcomes().get(b.outcomes().size() - 1);
         Partitioning p = b.partitions().isEmpty() ? null : b.partitions().get(b.partitions().size() - 1);
         if (o == null && p == null) {
             return "-";
         }
-        String ops = p == null ? "" : p.replacedNodes() + (p.totalNodes() == null ? "" : "/" + p.totalNodes()) + " ops";
+        String ops = p == null ? "" : p.replacedNodes() + (p.totalNodes() == null ? "" : "/" + p.totalNodes()) + " ops"
+                + (p.partitions() == null ? "" : ", " + p.partitions() + (p.partitions() == 1 ? " partition" : " partitions"));
         if (o == null) {
             return ops;
         }

@@ -1,5 +1,6 @@
 package isptool.cli;
 
+import isptool.backends.bench.adb.DeviceException;
 import isptool.graph.ModelException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,7 +9,8 @@ import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 
 /**
- * Turns failures into one line on stderr and an exit status: 2 for bad input, 1 for a bug.
+ * Turns failures into one line on stderr and an exit status: 2 for bad input, 4 for a device or
+ * adb failure, 1 for a bug.
  * The stack trace is printed only with --verbose. Control characters in a message (newlines and
  * terminal escapes in model names, paths or arguments) are printed as visible escapes, so an
  * error is always one harmless line.
@@ -24,6 +26,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (t instanceof ModelException) {
             err.println(line(t.getMessage()));
             status = Main.EXIT_BAD_INPUT;
+        } else if (t instanceof DeviceException) {
+            err.println(line(t.getMessage()));
+            status = Main.EXIT_DEVICE;
         } else if (t instanceof NoSuchFileException nsf) {
             err.println(line(nsf.getFile() + ": no such file or folder"));
             status = Main.EXIT_BAD_INPUT;

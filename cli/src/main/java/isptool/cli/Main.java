@@ -15,6 +15,8 @@ public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
     /** Exit status when the result does not match the source within tolerance. */
     public static final int EXIT_MISMATCH = 3;
+    /** Exit status when a device or adb fails (bench --device: state, drop-off, push, crash, timeout). */
+    public static final int EXIT_DEVICE = 4;
     /** Exit status when a CI gate fails (bench: a median above --max-latency-ms). */
     public static final int EXIT_GATE = 5;
 

@@ -161,9 +161,14 @@ class BenchCommandTest {
     }
 
     @Test
-    void deviceIsNotYetAvailable() throws IOException {
-        assertBadInput(bench(model.toString(), "--device", "emulator-5554", "--json", jsonOut()), "--device emulator-5554",
-                "not yet", "--host");
+    void deviceArgumentsAreCheckedBeforeAdbIsAsked() throws IOException {
+        assertBadInput(bench(model.toString(), "--device", "emulator-5554", "--host"), "--host and --device emulator-5554");
+        assertBadInput(bench(model.toString(), "--device", "emulator-5554", "--delegate", "hexagon", "--json", jsonOut()),
+                "--delegate hexagon", "nnapi:ACCELERATOR");
+        assertBadInput(bench(model.toString(), "--device", "emulator-5554", "--timeout", "0"), "--timeout 0");
+        assertBadInput(bench(model.toString(), "--host", "--delegate", "gpu"), "--delegate", "--device");
+        assertBadInput(bench(model.toString(), "--device", "emulator-5554", "--benchmark-binary",
+                tmp.resolve("nowhere").toString()), "nowhere", "--benchmark-binary");
     }
 
     @Test

@@ -15,11 +15,11 @@ import java.util.OptionalInt;
  * developer's own server is untouched), HOME in a scratch folder (adb writes its key there), and
  * {@code kill-server} when the class ends. A machine without adb fails the tests: CI installs it.
  */
-final class AdbServerForTests {
+public final class AdbServerForTests {
     private AdbServerForTests() {
     }
 
-    static AdbClient start(Path home) {
+    public static AdbClient start(Path home) {
         Path adb = AdbClient.onPath("adb", System.getenv().getOrDefault("PATH", ""));
         if (adb == null) {
             fail("the adb tests need the real adb client on PATH: apt-get install -y adb (.ci/run installs it)");
@@ -29,7 +29,7 @@ final class AdbServerForTests {
         return client;
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {

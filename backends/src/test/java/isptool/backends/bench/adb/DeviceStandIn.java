@@ -26,9 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * push/pull read and write there ({@link StandInSync}). Everything the device received is recorded
  * for assertions.
  */
-final class DeviceStandIn implements AutoCloseable {
+public final class DeviceStandIn implements AutoCloseable {
     /** How the device answers the host's CNXN. */
-    enum Auth {
+    public enum Auth {
         /** CNXN at once, like a device with {@code ro.adb.secure=0}. */
         SKIP,
         /** AUTH tokens, never accepting a key: the host lists the device as {@code unauthorized}. */
@@ -36,7 +36,7 @@ final class DeviceStandIn implements AutoCloseable {
     }
 
     /** A file that arrived by sync push: where, its bytes and the mode the host sent. */
-    record Push(String path, byte[] bytes, int mode) {
+    public record Push(String path, byte[] bytes, int mode) {
     }
 
     final Path phone;
@@ -48,10 +48,10 @@ final class DeviceStandIn implements AutoCloseable {
     private volatile String dropOffOnPush;
     private volatile long noSpaceAbove = Long.MAX_VALUE;
 
-    final List<String> commands = new CopyOnWriteArrayList<>();
-    final List<Push> pushes = new CopyOnWriteArrayList<>();
+    public final List<String> commands = new CopyOnWriteArrayList<>();
+    public final List<Push> pushes = new CopyOnWriteArrayList<>();
     final List<String> pulls = new CopyOnWriteArrayList<>();
-    final List<String> services = new CopyOnWriteArrayList<>();
+    public final List<String> services = new CopyOnWriteArrayList<>();
     /** Sync request ids in arrival order: STAT or STA2, SEND or SND2, RECV, QUIT, ... */
     final List<String> syncRequests = new CopyOnWriteArrayList<>();
     final AtomicInteger refusedKeys = new AtomicInteger();
@@ -61,7 +61,7 @@ final class DeviceStandIn implements AutoCloseable {
     private StandInShell shell;
 
     /** @param root an empty scratch folder: the phone's files go to ROOT/phone, its tools to ROOT/tools */
-    DeviceStandIn(Path root) {
+    public DeviceStandIn(Path root) {
         this.phone = root.resolve("phone");
         this.tools = root.resolve("tools");
         properties.put("ro.product.name", "standin_arm64");
@@ -73,7 +73,7 @@ final class DeviceStandIn implements AutoCloseable {
         properties.put("ro.product.cpu.abi", "arm64-v8a");
     }
 
-    DeviceStandIn property(String name, String value) {
+    public DeviceStandIn property(String name, String value) {
         if (value == null) {
             properties.remove(name);
         } else {
@@ -83,12 +83,12 @@ final class DeviceStandIn implements AutoCloseable {
     }
 
     /** The {@code features=} list of the banner; without {@code shell_v2} adb sends legacy {@code shell:}. */
-    DeviceStandIn features(String commaSeparated) {
+    public DeviceStandIn features(String commaSeparated) {
         this.features = commaSeparated;
         return this;
     }
 
-    DeviceStandIn auth(Auth mode) {
+    public DeviceStandIn auth(Auth mode) {
         this.auth = mode;
         return this;
     }
@@ -120,7 +120,7 @@ final class DeviceStandIn implements AutoCloseable {
      * Listens on 127.0.0.1:{@code port}, 0 = a free one. Never in 5555-5585: adb's server scans
      * those by itself and would list the stand-in as {@code emulator-N} without {@code connect}.
      */
-    DeviceStandIn start(int port) throws IOException {
+    public DeviceStandIn start(int port) throws IOException {
         Files.createDirectories(phone.resolve("data/local/tmp"));
         shell = new StandInShell(this, properties);
         do {
@@ -135,16 +135,16 @@ final class DeviceStandIn implements AutoCloseable {
         return this;
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** The sandbox file playing a device path under /data/local/tmp. */
-    Path onPhone(String devicePath) {
+    public Path onPhone(String devicePath) {
         return phone.resolve(devicePath.substring(1));
     }
 
-    boolean running(long pid) {
+    public boolean running(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 

@@ -10,9 +10,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * output shaped like the newest era's (BENCH.md §6: tool lines on stdout, runtime lines and errors
  * on stderr) and fail the ways a real one does.
  */
-final class StandInBenchmarkModel {
+public final class StandInBenchmarkModel {
     /** Output of a successful CPU run, newest era (BENCH.md §6 formats). */
-    static final String CPU_RUN_STDOUT = """
+    public static final String CPU_RUN_STDOUT = """
             INFO: STARTING!
             INFO: Log parameter values verbosely: [0]
             INFO: Num threads: [4]
@@ -29,7 +29,7 @@ final class StandInBenchmarkModel {
 
             INFO: Inference timings in us: Init: 41200, First inference: 21340, Warmup (avg): 18433.1, Inference (avg): 18097.6
             """;
-    static final String CPU_RUN_STDERR = "INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n";
+    public static final String CPU_RUN_STDERR = "INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n";
 
     private StandInBenchmarkModel() {
     }
@@ -42,7 +42,7 @@ final class StandInBenchmarkModel {
     }
 
     /** Prints a whole run, reports its arguments on stdout, exits 0. */
-    static Path succeeding(Path dir) throws IOException {
+    public static Path succeeding(Path dir) throws IOException {
         return printing(dir, CPU_RUN_STDOUT, CPU_RUN_STDERR, 0);
     }
 
@@ -50,7 +50,7 @@ final class StandInBenchmarkModel {
      * Replays a recorded log (any era's fixture): its arguments first as {@code INFO: args: ...},
      * then {@code stdout}, then {@code stderr}, then exits with {@code exitCode}.
      */
-    static Path printing(Path dir, String stdout, String stderr, int exitCode) throws IOException {
+    public static Path printing(Path dir, String stdout, String stderr, int exitCode) throws IOException {
         return script(dir, "echo \"INFO: args: $*\"\nprintf '%s' " + quoted(stdout) + "\nprintf '%s' " + quoted(stderr)
                 + " >&2\nexit " + exitCode + "\n");
     }
@@ -61,19 +61,19 @@ final class StandInBenchmarkModel {
     }
 
     /** NNAPI could not be applied: ERROR lines on stderr, exit 1. */
-    static Path delegateFails(Path dir) throws IOException {
+    public static Path delegateFails(Path dir) throws IOException {
         return script(dir, "echo 'INFO: STARTING!'\n"
                 + "echo 'ERROR: Failed to apply NNAPI delegate.' >&2\n"
                 + "echo 'ERROR: Benchmarking failed.' >&2\nexit 1\n");
     }
 
     /** Dies of SIGSEGV in the middle of an output line. */
-    static Path crashes(Path dir) throws IOException {
+    public static Path crashes(Path dir) throws IOException {
         return script(dir, "echo 'INFO: STARTING!'\nprintf 'INFO: Loaded mod'\nprintf 'ERROR: half' >&2\nkill -SEGV $$\n");
     }
 
     /** Starts, then hangs until killed (exec: the pid adb's shell recorded is the sleeping process). */
-    static Path hangs(Path dir) throws IOException {
+    public static Path hangs(Path dir) throws IOException {
         return script(dir, "echo 'INFO: STARTING!'\nexec sleep 600\n");
     }
 }
