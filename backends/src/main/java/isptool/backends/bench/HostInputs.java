@@ -1,7 +1,7 @@
 package isptool.backends.bench;
 
+import isptool.backends.ort.Inputs;
 import isptool.backends.tflite.TfliteModel.TensorInfo;
-import isptool.graph.DType;
 import isptool.graph.ModelException;
 import isptool.graph.Tensor;
 import java.util.LinkedHashMap;
@@ -30,34 +30,8 @@ final class HostInputs {
                 throw new ModelException(label + ": input \"" + in.name() + "\" is " + in.describe()
                         + ", a type isptool cannot generate; bench a model with numeric inputs");
             }
-            r.put(in.name(), tensor(in.type().dtype(), in.shape(), rng.split()));
+            r.put(in.name(), Inputs.randomTensor(in.type().dtype(), in.shape(), rng.split(), true));
         }
         return r;
-    }
-
-    private static Tensor tensor(DType t, long[] dims, SplittableRandom rng) {
-        long count = 1;
-        for (long d : dims) {
-            count = Math.multiplyExact(count, d);
-        }
-        int n = Math.toIntExact(count);
-        if (t == DType.FLOAT) {
-            float[] v = new float[n];
-            for (int i = 0; i < n; i++) {
-                v[i] = rng.nextFloat();
-            }
-            return Tensor.ofFloats(dims, v);
-        }
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = switch (t) {
-                case FLOAT16, BFLOAT16, DOUBLE -> Math.floor(rng.nextDouble() * 128) / 128;
-                case INT8 -> rng.nextInt(256) - 128;
-                case UINT8 -> rng.nextInt(256);
-                case BOOL -> rng.nextInt(2);
-                default -> rng.nextInt(10);
-            };
-        }
-        return Tensor.of(t, dims, v);
     }
 }

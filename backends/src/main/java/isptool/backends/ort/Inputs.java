@@ -40,7 +40,18 @@ public final class Inputs {
         Map<String, Tensor> r = new LinkedHashMap<>();
         for (Value in : g.inputs()) {
             long[] dims = shapes.containsKey(in.name()) ? shapes.get(in.name()).clone() : staticShape(g, in);
-            r.put(in.name(), random(in.dtype() == null ? DType.FLOAT : in.dtype(), dims, rng.split(), g, in));
+            for (long d : dims) {
+                if (d < 0) {
+                    throw new ModelException(g.source() + ": input \"" + in.name() + "\" was given the negative shape "
+                            + Arrays.toString(dims));
+                }
+            }
+            DType t = in.dtype() == null ? DType.FLOAT : in.dtype();
+            if (t == DType.STRING) {
+                throw new ModelException(g.source() + ": input \"" + in.name() + "\" is a string tensor, which isptool"
+                        + " cannot generate");
+            }
+            r.put(in.name(), randomTensor(t, dims, rng.split(), false));
         }
         return r;
     }
@@ -70,13 +81,14 @@ public final class Inputs {
         return b.toString();
     }
 
-    private static Tensor random(DType t, long[] dims, SplittableRandom rng, Graph g, Value in) {
+    /**
+     * A seeded random tensor of a numeric type: floats uniform in [0, 1) (half types on their grid,
+     * so none rounds up to 1), bools 0 or 1, 8-bit integers over their whole range if fullBytes
+     * (a quantized model's input), other integers 0..9 (safe as indices).
+     */
+    public static Tensor randomTensor(DType t, long[] dims, SplittableRandom rng, boolean fullBytes) {
         long count = 1;
         for (long d : dims) {
-            if (d < 0) {
-                throw new ModelException(g.source() + ": input \"" + in.name() + "\" was given the negative shape "
-                        + Arrays.toString(dims));
-            }
             count = Math.multiplyExact(count, d);
         }
         int n = Math.toIntExact(count);
@@ -87,10 +99,6 @@ public final class Inputs {
             }
             return Tensor.ofFloats(dims, v);
         }
-        if (t == DType.STRING) {
-            throw new ModelException(g.source() + ": input \"" + in.name() + "\" is a string tensor, which isptool"
-                    + " cannot generate");
-        }
         // half types keep 10 (float16) or 7 (bfloat16) fraction bits: quantize so no value rounds up to 1
         double steps = t == DType.FLOAT16 ? 1024 : t == DType.BFLOAT16 ? 128 : 0;
         double[] v = new double[n];
@@ -98,7 +106,9 @@ public final class Inputs {
             if (t.isFloatingPoint()) {
                 v[i] = steps > 0 ? Math.floor(rng.nextDouble() * steps) / steps : rng.nextDouble();
             } else {
-                v[i] = t == DType.BOOL ? rng.nextInt(2) : rng.nextInt(10);
+                v[i] = t == DType.BOOL ? rng.nextInt(2)
+                        : fullBytes && t == DType.INT8 ? rng.nextInt(256) - 128
+                        : fullBytes && t == DType.UINT8 ? rng.nextInt(256) : rng.nextInt(10);
             }
         }
         return Tensor.of(t, dims, v);
