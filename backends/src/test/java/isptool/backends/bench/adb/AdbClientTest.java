@@ -11,36 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The real adb 29 client against {@link DeviceStandIn}: connect, state, facts, shell, push, pull. */
-class AdbClientTest {
-    @TempDir
-    static Path scratch;
-    static AdbClient adb;
+class AdbClientTest extends RealAdbTestBase {
 
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void startAdb() {
-        adb = AdbServerForTests.start(scratch);
-    }
-
-    @AfterAll
-    static void stopAdb() {
-        if (adb != null) {
-            adb.killServer();
-        }
-    }
-
-    private AdbDevice connect(DeviceStandIn phone) {
-        String serial = adb.connect("127.0.0.1:" + phone.port());
-        return adb.device(serial);
-    }
 
     @Test
     void connectedStandInIsListedByDevicesWithItsBannerProperties() throws Exception {

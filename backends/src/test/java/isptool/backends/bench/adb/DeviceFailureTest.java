@@ -10,43 +10,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A benchmark run in a per-run folder over the real adb 29, and every way it goes wrong: bad
  * device states, a failing, crashing or hanging benchmark_model, a device that drops off.
  */
-class DeviceFailureTest {
+class DeviceFailureTest extends RealAdbTestBase {
     private static final Duration RUN = Duration.ofSeconds(30);
-
-    @TempDir
-    static Path scratch;
-    static AdbClient adb;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void startAdb() {
-        adb = AdbServerForTests.start(scratch);
-    }
-
-    @AfterAll
-    static void stopAdb() {
-        if (adb != null) {
-            adb.killServer();
-        }
-    }
 
     private DeviceStandIn phone() throws Exception {
         return new DeviceStandIn(dir.resolve("device")).start(0);
-    }
-
-    private AdbDevice connect(DeviceStandIn phone) {
-        return adb.device(adb.connect("127.0.0.1:" + phone.port()));
     }
 
     /** Pushes the stand-in binary and a model into a fresh run folder, as the bench flow does. */
