@@ -68,6 +68,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--require-full-delegation", description = "Exit 5 when a delegate left any node to the CPU.")
     boolean requireFullDelegation;
 
+    @Option(names = "--profile-ops", description = "Also time each op (benchmark_model --enable_op_profiling): the"
+            + " slowest ops and the time by op type (with --device).")
+    boolean profileOps;
+
     @Option(names = "--threads", defaultValue = "1", description = "Interpreter threads (default ${DEFAULT-VALUE}).")
     int threads;
 
@@ -123,6 +127,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<BenchRun> rows = host ? hostRows(out) : deviceRows(out);
         BenchTable.print(out, rows);
+        if (profileOps) {
+            OpTimesPrinter.print(out, rows);
+        }
         List<Object> runJson = new ArrayList<>();
         for (BenchRun r : rows) {
             Map<String, Object> j = r.toJson();
@@ -183,7 +190,7 @@ final class BenchCommand implements Callable<Integer> {
     private List<BenchRun> deviceRows(PrintWriter out) {
         AdbClient client = AdbClient.locate(adb, environment.get());
         DeviceBench.Options options = new DeviceBench.Options(delegates, threads, runs, warmup, minSecs,
-                Duration.ofMillis((long) (timeoutSecs * 1000)), keep, benchmarkBinary);
+                Duration.ofMillis((long) (timeoutSecs * 1000)), keep, benchmarkBinary, profileOps);
         List<BenchRun> rows = new ArrayList<>();
         for (DeviceBench.Result r : DeviceRuns.run(client, device, model, options)) {
             var f = r.facts();
@@ -216,6 +223,10 @@ final class BenchCommand implements Callable<Integer> {
         if (!host && device == null) {
             throw new CommandLine.ParameterException(cl, "say where to run: --host (TFLite in this process) or"
                     + " --device SERIAL|all (a phone over adb; or set $ANDROID_SERIAL)");
+        }
+        if (host && profileOps) {
+            throw new CommandLine.ParameterException(cl, "--profile-ops goes with --device (benchmark_model's op"
+                    + " profiler); the in-process interpreter here has none");
         }
         if (host && (delegate != null || benchmarkBinary != null || adb != null || keep)) {
             throw new CommandLine.ParameterException(cl, "--delegate, --benchmark-binary, --adb and --keep go with --device;"
@@ -309,6 +320,7 @@ final class BenchCommand implements Callable<Integer> {
         f.put("timeout_s", host ? null : timeoutSecs);
         f.put("keep", keep);
         f.put("require_full_delegation", requireFullDelegation);
+        f.put("profile_ops", profileOps);
         f.put("threads", threads);
         f.put("xnnpack", xnnpack);
         f.put("runs", runs);

@@ -188,6 +188,25 @@ class BenchDeviceTest {
     }
 
     @Test
+    void profileOpsAsksForTheProfileAndSumsItUp() throws Exception {
+        Path profiled = StandInBenchmarkModel.printing(dir, fixture("newest_op_profile.log"), "", 0);
+        try (DeviceStandIn phone = phone("p", profiled)) {
+            TestFiles.Run run = bench("--device", serial(phone), "--delegate", "cpu", "--profile-ops");
+            assertEquals(0, run.status(), run.err());
+            assertTrue(benchmarkCommands(phone).get(0).endsWith("--use_xnnpack=false --enable_op_profiling=true"),
+                    phone.commands.toString());
+            String out = run.out();
+            assertTrue(out.contains("  ops of " + serial(phone) + "/cpu: 4 ops, 16.39 ms per run in all; slowest:\n"
+                    + "    CONV_2D                10.80 ms   65.8%  /body/conv3/Conv\n"), out);
+            assertTrue(out.contains("    by op type:\n    CONV_2D                14.90 ms   90.9%  2 ops\n"), out);
+            assertNoRunFolderLeft(phone);
+        }
+        TestFiles.Run host = bench("--host", "--profile-ops");
+        assertEquals(Main.EXIT_BAD_INPUT, host.status());
+        assertTrue(host.err().contains("--profile-ops goes with --device"), host.err());
+    }
+
+    @Test
     void partialDelegationFailsRequireFullDelegationWithExit5() throws Exception {
         Path partial = StandInBenchmarkModel.printing(dir, fixture("fail_nnapi_partial.log"), "", 0);
         try (DeviceStandIn phone = phone("p", partial)) {

@@ -22,7 +22,7 @@ public final class DeviceBench {
 
     /** What {@code bench} asks of every run; {@code binary} null = the one on the device. */
     public record Options(List<String> delegates, int threads, int runs, int warmup, double minSecs,
-            Duration timeout, boolean keep, Path binary) {
+            Duration timeout, boolean keep, Path binary, boolean profileOps) {
     }
 
     /** One delegate's run: the row, the command line the device received, its wall time. */
@@ -81,7 +81,8 @@ public final class DeviceBench {
     /** The whole command line of one run, as the device receives it. */
     public static String commandLine(String binary, String delegate, Options o) {
         return binary + " --graph=model.tflite --num_threads=" + o.threads() + " --num_runs=" + o.runs()
-                + " --warmup_runs=" + o.warmup() + " --min_secs=" + plain(o.minSecs()) + " " + delegateFlags(delegate);
+                + " --warmup_runs=" + o.warmup() + " --min_secs=" + plain(o.minSecs()) + " " + delegateFlags(delegate)
+                + (o.profileOps() ? " --enable_op_profiling=true" : "");
     }
 
     /** Runs the bench on one ready device. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The benchmark_model command lines and exit wording of {@link DeviceBench}; the runs themselves are tested in cli. */
 class DeviceBenchTest {
     private static final DeviceBench.Options OPTIONS = new DeviceBench.Options(List.of("cpu"), 2, 30, 3, 0.5,
-            Duration.ofSeconds(60), false, null);
+            Duration.ofSeconds(60), false, null, false);
 
     @Test
     void delegatesParseAllAndAcceleratorNames() {
