@@ -7,6 +7,7 @@ import isptool.backends.bench.adb.AdbClient;
 import isptool.backends.bench.adb.DeviceBench;
 import isptool.graph.ModelException;
 import isptool.graph.io.AtomicFiles;
+import isptool.graph.io.TempFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -33,12 +34,27 @@ import picocli.CommandLine.Parameters;
  * gates (exit 5); device and adb failures exit 4.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures a .tflite model's latency: --host runs it in TFLite's interpreter in this process,"
+        description = "Measures a model's latency (a .tflite, or an .onnx converted first): --host runs it in TFLite's interpreter in this process,"
                 + " --device runs TFLite's benchmark_model on phones over adb"
                 + " (init, first inference, warm-up, median, p5/p95, mean, std, peak memory, delegation).")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A .tflite model.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A .tflite model, or an .onnx model to convert first.")
     Path model;
+
+    @Option(names = "--precision", paramLabel = "P", description = "With an .onnx MODEL: convert's --precision"
+            + " (fp32, fp16, int8, int16x8).")
+    String precision;
+
+    @Option(names = "--calibration", paramLabel = "[NAME=]DIR|FILE", arity = "1..*",
+            description = "With an .onnx MODEL: convert's --calibration (int8, int16x8).")
+    List<String> calibration = new ArrayList<>();
+
+    @Option(names = "--bayer", paramLabel = "RGGB|BGGR|GRBG|GBRG", description = "With an .onnx MODEL: convert's --bayer.")
+    String bayer;
+
+    @Option(names = "--input-shape", paramLabel = "NAME:D0,D1,...", description = "With an .onnx MODEL: convert's"
+            + " --input-shape.")
+    List<String> inputShapes = new ArrayList<>();
 
     @Option(names = "--host", description = "Run in TFLite's interpreter in this process.")
     boolean host;
@@ -116,7 +132,45 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         checkArguments();
-        checkModel();
+        if (!checkModel()) {
+            return benchTflite(model);
+        }
+        Path converted = TempFiles.inSystemTemp("isptool-bench");
+        try {
+            int status = convertFirst(converted);
+            return status != 0 ? status : benchTflite(converted);
+        } finally {
+            TempFiles.delete(converted);
+        }
+    }
+
+    /** convert MODEL -o tflite with the convert options given, printing as convert does; its exit status. */
+    private int convertFirst(Path tflite) {
+        List<String> args = new ArrayList<>(List.of("convert", model.toString(), "-o", tflite.toString()));
+        if (precision != null) {
+            args.addAll(List.of("--precision", precision));
+        }
+        if (!calibration.isEmpty()) {
+            args.add("--calibration");
+            args.addAll(calibration);
+        }
+        if (bayer != null) {
+            args.addAll(List.of("--bayer", bayer));
+        }
+        for (String s : inputShapes) {
+            args.addAll(List.of("--input-shape", s));
+        }
+        if (verbose) {
+            args.add("--verbose");
+        }
+        CommandLine convert = Main.commandLine();
+        convert.setOut(spec.commandLine().getOut());
+        convert.setErr(spec.commandLine().getErr());
+        return convert.execute(args.toArray(String[]::new));
+    }
+
+    /** Benchmarks the .tflite file (MODEL itself, or what MODEL was converted to). */
+    private int benchTflite(Path tflite) throws IOException {
         if (json != null) {
             if (Files.exists(json) && Files.isSameFile(json, model)) {
                 throw new ModelException(json + ": --json names the input model, which would be overwritten; write to another file");
@@ -125,7 +179,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
-        List<BenchRun> rows = host ? hostRows(out) : deviceRows(out);
+        List<BenchRun> rows = host ? hostRows(out, tflite) : deviceRows(out, tflite);
         BenchTable.print(out, rows);
         if (profileOps) {
             OpTimesPrinter.print(out, rows);
@@ -177,22 +231,22 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<BenchRun> hostRows(PrintWriter out) {
+    private List<BenchRun> hostRows(PrintWriter out, Path tflite) {
         HostBench.Options options = new HostBench.Options(xnnpack, threads, warmup, HostBench.Options.DEFAULT.warmupMinSecs(),
                 runs, minSecs, HostBench.Options.DEFAULT.maxSecs(), seed);
-        List<BenchRun> rows = List.of(new BenchRun("host", xnnpack ? "xnnpack" : "cpu", HostBench.run(model, options)));
+        List<BenchRun> rows = List.of(new BenchRun("host", xnnpack ? "xnnpack" : "cpu", HostBench.run(tflite, options)));
         out.printf("%s: host (TFLite interpreter in-process, %d thread%s, %s)%n", model, threads, threads == 1 ? "" : "s",
                 xnnpack ? "XNNPACK" : "builtin kernels");
         return rows;
     }
 
     /** Every named device benchmarked (concurrently), one line of facts each, then their rows in that order. */
-    private List<BenchRun> deviceRows(PrintWriter out) {
+    private List<BenchRun> deviceRows(PrintWriter out, Path tflite) {
         AdbClient client = AdbClient.locate(adb, environment.get());
         DeviceBench.Options options = new DeviceBench.Options(delegates, threads, runs, warmup, minSecs,
                 Duration.ofMillis((long) (timeoutSecs * 1000)), keep, benchmarkBinary, profileOps);
         List<BenchRun> rows = new ArrayList<>();
-        for (DeviceBench.Result r : DeviceRuns.run(client, device, model, options)) {
+        for (DeviceBench.Result r : DeviceRuns.run(client, device, tflite, options)) {
             var f = r.facts();
             out.printf(Locale.ROOT, "%s: %s (%s, %s, Android SDK %d, %s), %d thread%s, benchmark_model in %.1f s%n", model,
                     f.serial(), f.model(), f.soc(), f.sdk(), f.abi(), threads, threads == 1 ? "" : "s", r.seconds());
@@ -261,7 +315,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** An ONNX model is refused with what to do; a missing, empty or corrupt file fails in TFLite's reader with its name. */
-    private void checkModel() throws IOException {
+    /** True for an ONNX model (converted first); convert's options are refused with a .tflite one. */
+    private boolean checkModel() throws IOException {
         String name = model.getFileName() == null ? "" : model.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean onnx = name.endsWith(".onnx");
         if (!onnx && Files.isRegularFile(model) && !name.endsWith(".tflite")) {
@@ -270,10 +325,11 @@ final class BenchCommand implements Callable<Integer> {
                 onnx = head.length == 8 && !new String(head, 4, 4, StandardCharsets.US_ASCII).equals("TFL3") && head[0] == 0x08;
             }
         }
-        if (onnx) {
-            throw new ModelException(model + ": an ONNX model; bench takes a .tflite file: convert it first"
-                    + " (isptool convert " + model + " -o MODEL.tflite)");
+        if (!onnx && (precision != null || !calibration.isEmpty() || bayer != null || !inputShapes.isEmpty())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--precision, --calibration, --bayer and"
+                    + " --input-shape convert an .onnx MODEL first; " + model + " is not one");
         }
+        return onnx;
     }
 
     private Double score(BenchRun r) {

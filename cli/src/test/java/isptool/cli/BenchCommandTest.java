@@ -154,10 +154,29 @@ class BenchCommandTest {
         assertBadInput(bench(text.toString(), "--host"), "notes.tflite", "not a TFLite model");
     }
 
+    /** One command for a CI pipeline: the ONNX model is converted (and verified) as convert does, then timed. */
     @Test
-    void onnxModelSaysToConvertFirst() throws IOException {
-        assertBadInput(bench(TestFiles.testdata("syenet_isp.onnx").toString(), "--host"), "syenet_isp.onnx",
-                "convert it first");
+    void onnxModelIsConvertedFirstWithConvertsOptions() throws IOException {
+        Path onnx = TestFiles.testdata("syenet_isp.onnx");
+        TestFiles.Run run = bench(onnx.toString(), "--host", "--precision", "fp16", "--json", jsonOut());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith("isptool convert: " + onnx + " -> "), run.out());
+        assertTrue(run.out().contains("verify (random input, seed 0): ok"), run.out());
+        assertTrue(run.out().contains("fp16"), run.out());
+        assertTrue(run.out().contains("\n  host       xnnpack "), run.out());
+        try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("isptool-bench~"
+                    + ProcessHandle.current().pid() + "-")), "the converted model is removed");
+        }
+    }
+
+    @Test
+    void onnxThatDoesNotConvertEndsWithConvertsLine() throws IOException {
+        Path onnx = TestFiles.testdata("syenet_isp.onnx");
+        TestFiles.Run run = bench(onnx.toString(), "--host", "--precision", "int8");
+        assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.err());
+        assertTrue(run.err().contains("--calibration"), run.err());
+        assertBadInput(bench(model.toString(), "--host", "--precision", "fp16"), "convert an .onnx MODEL first");
     }
 
     @Test
