@@ -127,6 +127,8 @@ final class BenchCommand implements Callable<Integer> {
 
     private List<String> delegates;
     private final Map<String, Object> deviceJson = new LinkedHashMap<>();
+    private final List<String> failures = new ArrayList<>();
+    private final Map<BenchRun, String> failureOf = new java.util.IdentityHashMap<>();
     private final Map<BenchRun, String> commandLines = new java.util.IdentityHashMap<>();
 
     @Override
@@ -190,6 +192,9 @@ final class BenchCommand implements Callable<Integer> {
             if (commandLines.containsKey(r)) {
                 j.put("command_line", commandLines.get(r));
             }
+            if (failureOf.containsKey(r)) {
+                j.put("failure", failureOf.get(r));
+            }
             Double score = score(r);
             if (score != null) {
                 out.printf(Locale.ROOT, "  MAI 2021 score %s/%s: %.2f (PSNR %.2f dB, runtime %s ms)%n", r.target(),
@@ -198,6 +203,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             runJson.add(j);
         }
+        String failed = failedRuns();
         String gateFailure = gate(rows);
         if (gateFailure == null && requireFullDelegation) {
             gateFailure = delegationGate(rows);
@@ -221,6 +227,12 @@ final class BenchCommand implements Callable<Integer> {
             report.put("gate", g);
             report.put("seconds", (System.nanoTime() - t0) / 1e9);
             Reports.writeJson(json, report);
+        }
+        if (failed != null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("isptool: " + failed);
+            err.flush();
+            return Main.EXIT_DEVICE;
         }
         if (gateFailure != null) {
             PrintWriter err = spec.commandLine().getErr();
@@ -258,6 +270,10 @@ final class BenchCommand implements Callable<Integer> {
             facts.put("seconds", r.seconds());
             deviceJson.put(f.serial(), facts);
             for (DeviceBench.Row row : r.rows()) {
+                if (row.failure() != null) {
+                    failures.add(row.failure());
+                    failureOf.put(row.run(), row.failure());
+                }
                 rows.add(row.run());
                 commandLines.put(row.run(), row.commandLine());
             }
@@ -340,6 +356,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The first row whose median is above --max-latency-ms, as the line to print; null when all pass. */
+    /** Runs that failed side by side with others (a delegate a device could not run), as one line; null if none. */
+    private String failedRuns() {
+        return failures.isEmpty() ? null : model + ": " + String.join("; ", failures) + "; the other rows are above;"
+                + " run that delegate alone with --keep to look into it";
+    }
+
     private String gate(List<BenchRun> rows) {
         if (maxLatencyMs == null) {
             return null;

@@ -224,6 +224,28 @@ class BenchDeviceTest {
         }
     }
 
+    /** Side by side, a delegate the device cannot run is a row without result; the others are measured. */
+    @Test
+    void oneFailingDelegateOfSeveralIsARowThenExit4() throws Exception {
+        try (DeviceStandIn phone = phone("p", StandInBenchmarkModel.nnapiFails(dir))) {
+            Path json = dir.resolve("all.json");
+            TestFiles.Run run = bench("--device", serial(phone), "--delegate", "cpu,nnapi,xnnpack", "--json", json.toString());
+            assertEquals(Main.EXIT_DEVICE, run.status(), run.err());
+            String out = run.out();
+            assertTrue(out.matches("(?s).*\\n  " + serial(phone).replace(".", "\\.") + " +cpu +18\\.04 .*"), out);
+            assertTrue(out.matches("(?s).*\\n  " + serial(phone).replace(".", "\\.") + " +xnnpack +18\\.04 .*"), out);
+            assertTrue(out.contains("/nnapi: no result: Failed to apply NNAPI delegate."), out);
+            assertEquals("isptool: " + model + ": device '" + serial(phone) + "' (StandIn_9): benchmark_model failed"
+                    + " (exit 1) with --delegate nnapi: Failed to apply NNAPI delegate. Benchmarking failed.; the other rows"
+                    + " are above; run that delegate alone with --keep to look into it\n", run.err());
+            JsonNode runs = new ObjectMapper().readTree(json.toFile()).get("runs");
+            assertEquals(3, runs.size());
+            assertTrue(runs.get(1).get("failure").asText().contains("Failed to apply NNAPI delegate"), runs.toString());
+            assertEquals(3, benchmarkCommands(phone).size());
+            assertNoRunFolderLeft(phone);
+        }
+    }
+
     @Test
     void failingBenchmarkIsExit4WithItsErrorLine() throws Exception {
         try (DeviceStandIn phone = phone("p", StandInBenchmarkModel.delegateFails(dir))) {

@@ -25,8 +25,11 @@ public final class DeviceBench {
             Duration timeout, boolean keep, Path binary, boolean profileOps) {
     }
 
-    /** One delegate's run: the row, the command line the device received, its wall time. */
-    public record Row(BenchRun run, String commandLine, double seconds) {
+    /**
+     * One delegate's run: the row, the command line the device received, its wall time, and why it
+     * has no result (null when it has one).
+     */
+    public record Row(BenchRun run, String commandLine, double seconds, String failure) {
     }
 
     /** A device's whole bench: its facts, one row per delegate, and the wall time of it all (push + runs + cleanup). */
@@ -116,7 +119,14 @@ public final class DeviceBench {
                 }
                 folder.stage(model, "model.tflite", 0644);
                 for (String delegate : o.delegates()) {
-                    rows.add(runOne(device, folder, binary, delegate, o));
+                    try {
+                        rows.add(runOne(device, folder, binary, delegate, o));
+                    } catch (RunFailed f) {
+                        if (o.delegates().size() == 1) {
+                            throw f;
+                        }
+                        rows.add(f.row); // side by side: one delegate the device cannot run is a row, not the end
+                    }
                 }
             } finally {
                 try {
@@ -134,16 +144,31 @@ public final class DeviceBench {
         long t0 = System.nanoTime();
         ShellResult r = folder.run(command, o.timeout());
         BenchResult parsed = BenchmarkModelParser.parse(r.output());
-        if (r.exitCode() != 0) {
-            throw new DeviceException(device.name() + ": benchmark_model " + exitWords(r.exitCode()) + " with --delegate "
-                    + delegate + (parsed.problem() == null ? "" : ": " + parsed.problem()) + "; run again with --keep and"
-                    + " look in the run folder, or try another --delegate");
+        BenchRun run = new BenchRun(device.serial(), delegate, parsed);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String failure = r.exitCode() != 0
+                ? device.name() + ": benchmark_model " + exitWords(r.exitCode()) + " with --delegate " + delegate
+                        + (parsed.problem() == null ? "" : ": " + parsed.problem())
+                : !parsed.hasTimings()
+                ? device.name() + ": benchmark_model with --delegate " + delegate + " printed no inference timings: "
+                        + parsed.problem()
+                : null;
+        Row row = new Row(run, command, seconds, failure);
+        if (failure != null) {
+            throw new RunFailed(failure + (r.exitCode() != 0 ? "; run again with --keep and look in the run folder, or"
+                    + " try another --delegate" : ""), row);
         }
-        if (!parsed.hasTimings()) {
-            throw new DeviceException(device.name() + ": benchmark_model with --delegate " + delegate
-                    + " printed no inference timings: " + parsed.problem());
+        return row;
+    }
+
+    /** benchmark_model ran and failed (or printed no timings): the device is fine, the run has no result. */
+    static final class RunFailed extends DeviceException {
+        final transient Row row;
+
+        RunFailed(String message, Row row) {
+            super(message);
+            this.row = row;
         }
-        return new Row(new BenchRun(device.serial(), delegate, parsed), command, (System.nanoTime() - t0) / 1e9);
     }
 
     /** {@code failed (exit 1)}, {@code was killed by signal 11 (SIGSEGV)}. */

@@ -67,6 +67,15 @@ public final class StandInBenchmarkModel {
                 + "echo 'ERROR: Benchmarking failed.' >&2\nexit 1\n");
     }
 
+    /** NNAPI fails as in {@link #delegateFails} when asked for (--use_nnapi=true); any other run succeeds. */
+    public static Path nnapiFails(Path dir) throws IOException {
+        return script(dir, "case \"$*\" in *--use_nnapi=true*)\n"
+                + "  echo 'INFO: STARTING!'\n  echo 'ERROR: Failed to apply NNAPI delegate.' >&2\n"
+                + "  echo 'ERROR: Benchmarking failed.' >&2\n  exit 1 ;;\nesac\n"
+                + "echo \"INFO: args: $*\"\nprintf '%s' " + quoted(CPU_RUN_STDOUT) + "\nprintf '%s' " + quoted(CPU_RUN_STDERR)
+                + " >&2\n");
+    }
+
     /** Dies of SIGSEGV in the middle of an output line. */
     public static Path crashes(Path dir) throws IOException {
         return script(dir, "echo 'INFO: STARTING!'\nprintf 'INFO: Loaded mod'\nprintf 'ERROR: half' >&2\nkill -SEGV $$\n");
