@@ -9,9 +9,7 @@ import isptool.graph.ModelException;
 import isptool.graph.io.AtomicFiles;
 import isptool.graph.io.TempFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,7 +125,6 @@ final class BenchCommand implements Callable<Integer> {
 
     private List<String> delegates;
     private final Map<String, Object> deviceJson = new LinkedHashMap<>();
-    private final List<String> failures = new ArrayList<>();
     private final Map<BenchRun, String> failureOf = new java.util.IdentityHashMap<>();
     private final Map<BenchRun, String> commandLines = new java.util.IdentityHashMap<>();
 
@@ -174,9 +171,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Benchmarks the .tflite file (MODEL itself, or what MODEL was converted to). */
     private int benchTflite(Path tflite) throws IOException {
         if (json != null) {
-            if (Files.exists(json) && Files.isSameFile(json, model)) {
-                throw new ModelException(json + ": --json names the input model, which would be overwritten; write to another file");
-            }
+            ModelJob.checkNotInput(model, json, "--json");
             AtomicFiles.checkWritable(json);
         }
         long t0 = System.nanoTime();
@@ -203,11 +198,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             runJson.add(j);
         }
-        String failed = failedRuns();
-        String gateFailure = gate(rows);
-        if (gateFailure == null && requireFullDelegation) {
-            gateFailure = delegationGate(rows);
-        }
+        String failed = failedRuns(rows);
+        String gateFailure = new BenchGates(model, maxLatencyMs, requireFullDelegation).failure(rows);
         out.flush();
         if (json != null) {
             Map<String, Object> report = new LinkedHashMap<>();
@@ -228,19 +220,15 @@ final class BenchCommand implements Callable<Integer> {
             report.put("seconds", (System.nanoTime() - t0) / 1e9);
             Reports.writeJson(json, report);
         }
-        if (failed != null) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("isptool: " + failed);
-            err.flush();
-            return Main.EXIT_DEVICE;
-        }
-        if (gateFailure != null) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("isptool: " + gateFailure);
-            err.flush();
-            return Main.EXIT_GATE;
-        }
-        return 0;
+        return failed != null ? fail(failed, Main.EXIT_DEVICE) : gateFailure != null ? fail(gateFailure, Main.EXIT_GATE) : 0;
+    }
+
+    /** Prints the one error line and returns status. */
+    private int fail(String line, int status) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("isptool: " + line);
+        err.flush();
+        return status;
     }
 
     private List<BenchRun> hostRows(PrintWriter out, Path tflite) {
@@ -271,7 +259,6 @@ final class BenchCommand implements Callable<Integer> {
             deviceJson.put(f.serial(), facts);
             for (DeviceBench.Row row : r.rows()) {
                 if (row.failure() != null) {
-                    failures.add(row.failure());
                     failureOf.put(row.run(), row.failure());
                 }
                 rows.add(row.run());
@@ -330,22 +317,30 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** An ONNX model is refused with what to do; a missing, empty or corrupt file fails in TFLite's reader with its name. */
-    /** True for an ONNX model (converted first); convert's options are refused with a .tflite one. */
+    /**
+     * True for an ONNX model (converted first; by name, or by its first bytes when the name says
+     * neither); convert's options are refused with a .tflite one. A missing, empty or corrupt file
+     * fails later, in the reader of its kind, with its name.
+     */
     private boolean checkModel() throws IOException {
         String name = model.getFileName() == null ? "" : model.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean onnx = name.endsWith(".onnx");
         if (!onnx && Files.isRegularFile(model) && !name.endsWith(".tflite")) {
-            try (InputStream in = Files.newInputStream(model)) {
-                byte[] head = in.readNBytes(8);
-                onnx = head.length == 8 && !new String(head, 4, 4, StandardCharsets.US_ASCII).equals("TFL3") && head[0] == 0x08;
-            }
+            byte[] head = ModelFiles.head(model);
+            onnx = !ModelFiles.isTflite(head) && ModelFiles.looksLikeOnnx(head);
         }
         if (!onnx && (precision != null || !calibration.isEmpty() || bayer != null || !inputShapes.isEmpty())) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--precision, --calibration, --bayer and"
                     + " --input-shape convert an .onnx MODEL first; " + model + " is not one");
         }
         return onnx;
+    }
+
+    /** Runs that failed side by side with others (a delegate a device could not run), as one line; null if none. */
+    private String failedRuns(List<BenchRun> rows) {
+        List<String> failed = rows.stream().map(failureOf::get).filter(java.util.Objects::nonNull).toList();
+        return failed.isEmpty() ? null : model + ": " + String.join("; ", failed) + "; the other rows are above;"
+                + " run that delegate alone with --keep to look into it";
     }
 
     private Double score(BenchRun r) {
@@ -355,39 +350,6 @@ final class BenchCommand implements Callable<Integer> {
         return MaiScore.score(psnr, r.result().typicalMs() / 1000);
     }
 
-    /** The first row whose median is above --max-latency-ms, as the line to print; null when all pass. */
-    /** Runs that failed side by side with others (a delegate a device could not run), as one line; null if none. */
-    private String failedRuns() {
-        return failures.isEmpty() ? null : model + ": " + String.join("; ", failures) + "; the other rows are above;"
-                + " run that delegate alone with --keep to look into it";
-    }
-
-    private String gate(List<BenchRun> rows) {
-        if (maxLatencyMs == null) {
-            return null;
-        }
-        for (BenchRun r : rows) {
-            Double ms = r.result().typicalMs();
-            if (ms != null && ms > maxLatencyMs) {
-                return String.format(Locale.ROOT, "%s: median latency %s ms on %s/%s is above --max-latency-ms %s;"
-                        + " make the model lighter or raise the limit", model, BenchTable.ms(ms), r.target(), r.delegate(),
-                        plain(maxLatencyMs));
-            }
-        }
-        return null;
-    }
-
-    /** The first delegated row that left nodes to the CPU (or was not applied), as the line to print; null when none. */
-    private String delegationGate(List<BenchRun> rows) {
-        for (BenchRun r : rows) {
-            if (Boolean.TRUE.equals(r.result().cpuFallback())) {
-                return model + ": " + r.target() + "/" + r.delegate() + " did not run fully on the delegate ("
-                        + BenchTable.delegation(r.result()) + ") and --require-full-delegation is set; see which ops"
-                        + " fall back with --json, or drop the flag";
-            }
-        }
-        return null;
-    }
 
     private Map<String, Object> flags() {
         Map<String, Object> f = new LinkedHashMap<>();
@@ -417,10 +379,5 @@ final class BenchCommand implements Callable<Integer> {
         h.put("processors", Runtime.getRuntime().availableProcessors());
         h.put("java", System.getProperty("java.version"));
         return h;
-    }
-
-    /** A limit as the user wrote it (0.000001, not 1.0E-6). */
-    private static String plain(double d) {
-        return new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
     }
 }

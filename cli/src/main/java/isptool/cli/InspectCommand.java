@@ -4,9 +4,6 @@ import isptool.backends.tflite.TfliteModel;
 import isptool.graph.ModelException;
 import isptool.graph.io.RegularFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,10 +67,7 @@ final class InspectCommand implements Callable<Integer> {
         if (name.endsWith(".onnx")) {
             return false;
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(8);
-            return head.length == 8 && new String(head, 4, 4, StandardCharsets.US_ASCII).equals("TFL3");
-        }
+        return ModelFiles.isTflite(ModelFiles.head(file));
     }
 
     /** The text report; names from the model are printed with control characters escaped. */

@@ -46,12 +46,9 @@ final class ModelJob {
      * same file as each other, and both must be writable (folder creatable, a file creatable in it).
      */
     static void checkOutputs(Path input, Path output, Path report) throws IOException {
-        for (Path out : report == null ? List.of(output) : List.of(output, report)) {
-            String option = out == output ? "-o" : "--report";
-            if (Files.exists(input) && Files.exists(out) && Files.isSameFile(input, out)) {
-                throw new ModelException(out + ": " + option + " names the input model " + input
-                        + ", which would be overwritten; write to another file");
-            }
+        checkNotInput(input, output, "-o");
+        if (report != null) {
+            checkNotInput(input, report, "--report");
         }
         if (report != null && (report.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())
                 || Files.exists(report) && Files.exists(output) && Files.isSameFile(report, output))) {
@@ -60,6 +57,14 @@ final class ModelJob {
         AtomicFiles.checkWritable(output);
         if (report != null) {
             AtomicFiles.checkWritable(report);
+        }
+    }
+
+    /** Refuses an output (given with option) that is the input file by any name or link. */
+    static void checkNotInput(Path input, Path out, String option) throws IOException {
+        if (Files.exists(input) && Files.exists(out) && Files.isSameFile(input, out)) {
+            throw new ModelException(out + ": " + option + " names the input model " + input
+                    + ", which would be overwritten; write to another file");
         }
     }
 }
