@@ -64,7 +64,9 @@ final class IntegerRewrite {
                 outs[i] = output(op.outputs[i], integer);
             }
             int version = integer ? OpKinds.version(op.opName(), act, op.version) : op.version;
-            emit(new Op(op.code, version, op.options, ins, outs), k);
+            Op written = new Op(op.code, version, op.options, ins, outs);
+            written.origin = op.origin;
+            emit(written, k);
         }
         out.outputs = new int[src.outputs.length];
         for (int i = 0; i < src.outputs.length; i++) {

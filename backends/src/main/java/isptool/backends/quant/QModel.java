@@ -53,6 +53,8 @@ final class QModel {
         Object options;
         int[] inputs;
         int[] outputs;
+        /** The ONNX node it came from, null where unknown (an operator the quantizer added). */
+        String origin;
 
         Op(int code, int version, Object options, int[] inputs, int[] outputs) {
             this.code = code;
@@ -81,8 +83,11 @@ final class QModel {
             Tensor data = t.isConstant() ? m.constant(t.index()) : null;
             q.add(new Tens(t.name(), t.type(), t.shapeSignature().clone(), data, t.quantization()));
         }
+        List<String> origins = m.operatorOrigins();
         for (OperatorInfo o : m.operators()) {
-            q.ops.add(new Op(o.builtinCode(), o.version(), o.options(), toInts(o.inputs()), toInts(o.outputs())));
+            Op op = new Op(o.builtinCode(), o.version(), o.options(), toInts(o.inputs()), toInts(o.outputs()));
+            op.origin = origins.isEmpty() ? null : origins.get(o.index());
+            q.ops.add(op);
         }
         q.inputs = m.inputs().stream().mapToInt(TensorInfo::index).toArray();
         q.outputs = m.outputs().stream().mapToInt(TensorInfo::index).toArray();
@@ -194,8 +199,11 @@ final class QModel {
                 index[i] = b.addTensor(t.name, t.type, t.shape, t.quant);
             }
         }
-        for (Op op : ops) {
-            b.addOperator(op.code, op.version, op.options, remap(op.inputs, index), remap(op.outputs, index));
+        String[] origins = origins();
+        for (int k = 0; k < ops.size(); k++) {
+            Op op = ops.get(k);
+            b.origin(origins[k]).addOperator(op.code, op.version, op.options, remap(op.inputs, index),
+                    remap(op.outputs, index));
         }
         b.inputs(remap(inputs, index)).outputs(remap(outputs, index));
         return b;
@@ -213,6 +221,49 @@ final class QModel {
             h.merge(op.opName(), 1, Integer::sum);
         }
         return h;
+    }
+
+    /**
+     * Each operator's ONNX node; an operator the quantizer added (a QUANTIZE, a weight's
+     * DEQUANTIZE, a PRELU's MUL) belongs to the node of the first operator reading its output, else
+     * to the one writing its first input. All null when the model carried no mapping.
+     */
+    private String[] origins() {
+        String[] r = new String[ops.size()];
+        boolean any = false;
+        for (int k = 0; k < r.length; k++) {
+            r[k] = ops.get(k).origin;
+            any |= r[k] != null;
+        }
+        if (!any) {
+            return r;
+        }
+        for (int k = r.length - 1; k >= 0; k--) {
+            for (int t : ops.get(k).outputs) {
+                for (int j = k + 1; j < r.length && r[k] == null; j++) {
+                    if (contains(ops.get(j).inputs, t)) {
+                        r[k] = r[j];
+                    }
+                }
+            }
+        }
+        for (int k = 0; k < r.length; k++) {
+            int[] in = ops.get(k).inputs;
+            int p = r[k] != null || in.length == 0 || in[0] < 0 ? -1 : producer(in[0]);
+            if (p >= 0) {
+                r[k] = r[p];
+            }
+        }
+        return r;
+    }
+
+    private static boolean contains(int[] ids, int t) {
+        for (int i : ids) {
+            if (i == t) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void mark(boolean[] used, int[] ids) {

@@ -52,7 +52,8 @@ public final class TfliteBuilder {
             Quantization quantization) {
     }
 
-    private record OperatorSpec(int opcodeIndex, int builtinCode, Object options, int[] inputs, int[] outputs) {
+    private record OperatorSpec(int opcodeIndex, int builtinCode, Object options, int[] inputs, int[] outputs,
+            String origin) {
     }
 
     private record OpcodeKey(int builtinCode, int version) {
@@ -66,6 +67,8 @@ public final class TfliteBuilder {
     private int[] outputs = new int[0];
     private String description = "isptool";
     private String subgraphName = "main";
+    /** The ONNX node the operators added next come from (null: none). */
+    private String origin;
 
     /**
      * Adds an activation tensor. Negative dims are dynamic: the file then stores 1 in {@code shape}
@@ -163,8 +166,18 @@ public final class TfliteBuilder {
         checkIndices(inputs, true, TfliteOps.name(builtinCode) + " input");
         checkIndices(outputs, false, TfliteOps.name(builtinCode) + " output");
         int opcode = opcodes.computeIfAbsent(new OpcodeKey(builtinCode, version), k -> opcodes.size());
-        operators.add(new OperatorSpec(opcode, builtinCode, options, inputs.clone(), outputs.clone()));
+        operators.add(new OperatorSpec(opcode, builtinCode, options, inputs.clone(), outputs.clone(), origin));
         return operators.size() - 1;
+    }
+
+    /**
+     * The ONNX node the operators added from now on come from (null for none, e.g. a boundary
+     * TRANSPOSE). When any operator has one, the file carries the mapping as the metadata entry
+     * {@value OperatorOrigins#METADATA_NAME} ({@link TfliteModel#operatorOrigins()} reads it back).
+     */
+    public TfliteBuilder origin(String onnxNode) {
+        this.origin = onnxNode;
+        return this;
     }
 
     /**
@@ -277,7 +290,9 @@ public final class TfliteBuilder {
     private FlatBufferBuilder build(FlatBufferBuilder.ByteBufferFactory factory) {
         FlatBufferBuilder fbb = new FlatBufferBuilder(Math.toIntExact(capacityEstimate()), factory);
         int[] tensorBuffer = new int[tensors.size()];
-        int buffersVector = writeBuffers(fbb, tensorBuffer);
+        byte[] origins = OperatorOrigins.encode(operators.stream().map(OperatorSpec::origin).toList());
+        int[] originsBuffer = new int[1];
+        int buffersVector = writeBuffers(fbb, tensorBuffer, origins, originsBuffer);
         int[] tensorOffsets = new int[tensors.size()];
         for (int i = 0; i < tensors.size(); i++) {
             tensorOffsets[i] = writeTensor(fbb, tensors.get(i), tensorBuffer[i]);
@@ -298,17 +313,26 @@ public final class TfliteBuilder {
                 SubGraph.createOutputsVector(fbb, outputs),
                 SubGraph.createOperatorsVector(fbb, operatorOffsets),
                 fbb.createString(subgraphName));
+        int metadata = 0;
+        if (origins != null) {
+            int entry = org.tensorflow.lite.schema.Metadata.createMetadata(fbb,
+                    fbb.createString(OperatorOrigins.METADATA_NAME), originsBuffer[0]);
+            metadata = Model.createMetadataVector(fbb, new int[] {entry});
+        }
         int model = Model.createModel(fbb, SCHEMA_VERSION,
                 Model.createOperatorCodesVector(fbb, opcodeOffsets),
                 Model.createSubgraphsVector(fbb, new int[] {subgraph}),
                 fbb.createString(description),
-                buffersVector, 0, 0, 0);
+                buffersVector, 0, metadata, 0);
         Model.finishModelBuffer(fbb, model);
         return fbb;
     }
 
-    /** Writes buffer 0 (empty) and one buffer per constant; records each tensor's buffer index. */
-    private int writeBuffers(FlatBufferBuilder fbb, int[] tensorBuffer) {
+    /**
+     * Writes buffer 0 (empty), one buffer per constant and, when origins is not null, a last
+     * buffer holding it; records each tensor's buffer index and the origins' one.
+     */
+    private int writeBuffers(FlatBufferBuilder fbb, int[] tensorBuffer, byte[] origins, int[] originsBuffer) {
         List<Integer> buffers = new ArrayList<>();
         Buffer.startBuffer(fbb);
         buffers.add(Buffer.endBuffer(fbb));
@@ -321,6 +345,11 @@ public final class TfliteBuilder {
             target.put(data.duplicate());
             int vector = fbb.endVector();
             tensorBuffer[i] = buffers.size();
+            buffers.add(Buffer.createBuffer(fbb, vector));
+        }
+        if (origins != null) {
+            int vector = Buffer.createDataVector(fbb, origins);
+            originsBuffer[0] = buffers.size();
             buffers.add(Buffer.createBuffer(fbb, vector));
         }
         return Model.createBuffersVector(fbb, buffers.stream().mapToInt(Integer::intValue).toArray());
@@ -392,7 +421,8 @@ public final class TfliteBuilder {
             }
         }
         for (OperatorSpec op : operators) {
-            bytes += 128 + 4L * (op.inputs().length + op.outputs().length);
+            bytes += 128 + 4L * (op.inputs().length + op.outputs().length)
+                    + (op.origin() == null ? 0 : 3L * op.origin().length() + 2);
         }
         if (bytes > FLATBUFFER_LIMIT) {
             throw new ModelException("the model needs " + bytes + " bytes; a TFLite FlatBuffer holds at most 2 GB"

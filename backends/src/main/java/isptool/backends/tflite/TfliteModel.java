@@ -86,6 +86,7 @@ public final class TfliteModel {
     private final List<Integer> outputs;
     private final List<ByteBuffer> buffers;
     private final TfliteProblems problems;
+    private final List<String> origins;
 
     private TfliteModel(String label, ByteBuffer bytes) {
         this.label = label;
@@ -112,6 +113,7 @@ public final class TfliteModel {
             this.inputs = indices(g.inputsLength(), g::inputs, "subgraph input", false);
             this.outputs = indices(g.outputsLength(), g::outputs, "subgraph output", false);
             this.problems = new TfliteProblems(tensors, operators);
+            this.origins = readOrigins(m);
         } catch (IndexOutOfBoundsException | IllegalArgumentException | BufferUnderflowException
                 | NegativeArraySizeException | NullPointerException e) {
             throw corrupt("a table points outside the file (" + e.getClass().getSimpleName() + ")");
@@ -186,6 +188,27 @@ public final class TfliteModel {
 
     public List<TensorInfo> outputs() {
         return outputs.stream().map(tensors::get).toList();
+    }
+
+    /**
+     * The ONNX node each operator came from (null where unknown), when the model carries that
+     * mapping (convert writes it, {@link OperatorOrigins}); an empty list when it does not.
+     */
+    public List<String> operatorOrigins() {
+        return origins;
+    }
+
+    private List<String> readOrigins(Model m) {
+        org.tensorflow.lite.schema.Metadata entry = new org.tensorflow.lite.schema.Metadata();
+        for (int i = 0; i < m.metadataLength(); i++) {
+            m.metadata(entry, i);
+            long buffer = entry.buffer();
+            if (OperatorOrigins.METADATA_NAME.equals(entry.name()) && buffer > 0 && buffer < buffers.size()
+                    && buffers.get((int) buffer) != null) {
+                return OperatorOrigins.decode(buffers.get((int) buffer), operators.size());
+            }
+        }
+        return List.of();
     }
 
     public List<OperatorInfo> operators() {

@@ -75,6 +75,26 @@ class QuantizerTestdataTest {
             }
         }
         assertTrue(f.psnr(f.write(r, "16x8b")) > 60);
+        assertOriginsCarried(f, m);
+    }
+
+    /**
+     * The quantized model names an ONNX node for every operator: the lowered ones keep theirs, the
+     * added ones (input QUANTIZE, the PReLUs' MUL, the output DEQUANTIZE) take their neighbour's.
+     */
+    private static void assertOriginsCarried(QuantFixture f, TfliteModel m) {
+        List<String> origins = m.operatorOrigins();
+        assertEquals(m.operators().size(), origins.size());
+        java.util.Set<String> nodes = new java.util.HashSet<>();
+        f.g.nodes().forEach(n -> nodes.add(n.name()));
+        for (OperatorInfo op : m.operators()) {
+            String node = origins.get(op.index());
+            assertTrue(nodes.contains(node), op.opName() + " #" + op.index() + " from " + node);
+            if (op.opName().equals("MUL") && m.tensor(op.outputs().get(0)).name().endsWith("/times_slope")) {
+                assertTrue(node.endsWith("PRelu"), node);
+            }
+        }
+        assertEquals("/shuffle/DepthToSpace", origins.get(origins.size() - 1));
     }
 
     /** Every operator reads its float weights and biases through a DEQUANTIZE from float16. */

@@ -64,6 +64,7 @@ public final class LoweringContext {
     /** Starts lowering n: layoutOf and tensor answer for what n reads. */
     void at(Node n) {
         current = n;
+        builder.origin(n == null ? null : n.name());
     }
 
     public Graph graph() {
