@@ -45,7 +45,7 @@ class BenchCommandTest {
     void tableHasTheHostRowWithFullXnnpackDelegation() {
         TestFiles.Run run = bench(model.toString(), "--host");
         assertEquals(0, run.status(), run.err());
-        assertEquals("", run.err());
+        assertEquals("", run.errors());
         String out = run.out();
         assertTrue(out.contains("host (TFLite interpreter in-process, 1 thread, XNNPACK)"), out);
         assertTrue(out.matches("(?s).*target +delegate +median ms +p95 ms +FPS +delegation +peak memory.*"), out);
@@ -97,7 +97,7 @@ class BenchCommandTest {
         Path json = tmp.resolve("gate.json");
         TestFiles.Run run = bench(model.toString(), "--host", "--max-latency-ms", "0.000001", "--json", json.toString());
         assertEquals(Main.EXIT_GATE, run.status(), run.err());
-        String err = run.err().strip();
+        String err = run.errors().strip();
         assertEquals(1, err.lines().count(), err);
         assertTrue(err.startsWith("isptool: " + model + ": median latency ") && err.contains("on host/xnnpack is above"
                 + " --max-latency-ms 0.000001"), err);
@@ -122,7 +122,7 @@ class BenchCommandTest {
 
     private void assertBadInput(TestFiles.Run run, String... mentions) throws IOException {
         assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.err());
-        String err = run.err().strip();
+        String err = run.errors().strip();
         assertEquals(1, err.lines().count(), "one line: " + err);
         assertTrue(err.startsWith("isptool: "), err);
         assertFalse(err.contains("\tat "), err);

@@ -90,6 +90,11 @@ public final class DeviceBench {
 
     /** Runs the bench on one ready device. */
     public static Result run(AdbDevice device, Path model, Options o) {
+        return run(device, model, o, line -> { });
+    }
+
+    /** Runs the bench on one ready device, saying each step (staging, each delegate's run) to progress. */
+    public static Result run(AdbDevice device, Path model, Options o, java.util.function.Consumer<String> progress) {
         long t0 = System.nanoTime();
         DeviceFacts facts = device.facts();
         String binary;
@@ -114,11 +119,16 @@ public final class DeviceBench {
                 if (o.keep()) {
                     folder.keep();
                 }
+                progress.accept(device.serial() + ": staging " + (o.binary() != null ? "benchmark_model and " : "")
+                        + "the model in " + folder.path());
                 if (o.binary() != null) {
                     folder.stage(o.binary(), "benchmark_model", 0755);
                 }
                 folder.stage(model, "model.tflite", 0644);
+                int n = 0;
                 for (String delegate : o.delegates()) {
+                    progress.accept(device.serial() + ": benchmark_model --delegate " + delegate
+                            + (o.delegates().size() > 1 ? " (" + ++n + " of " + o.delegates().size() + ")" : ""));
                     try {
                         rows.add(runOne(device, folder, binary, delegate, o));
                     } catch (RunFailed f) {
