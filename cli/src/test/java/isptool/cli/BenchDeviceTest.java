@@ -207,8 +207,9 @@ class BenchDeviceTest {
             TestFiles.Run run = TestFiles.isptool("bench", syenet.toString(), "--device", serial(phone), "--delegate", "cpu",
                     "--profile-ops", "--json", json.toString());
             assertEquals(0, run.status(), run.err());
-            assertTrue(benchmarkCommands(phone).get(0).endsWith("--use_xnnpack=false --enable_op_profiling=true"),
-                    phone.commands.toString());
+            assertTrue(benchmarkCommands(phone).get(0).endsWith("--use_xnnpack=false --enable_op_profiling=true"
+                    + " --op_profiling_output_mode=csv --op_profiling_output_file=ops.csv"
+                    + " --profiling_output_csv_file=ops.csv"), phone.commands.toString());
             String out = run.out();
             assertTrue(out.contains("  ops of " + serial(phone) + "/cpu: 4 ops, 16.39 ms per run in all; slowest:\n"
                     + "    CONV_2D                10.80 ms   65.8%  /body/compress/Conv_output_0  (ONNX node"
@@ -224,6 +225,18 @@ class BenchDeviceTest {
             TestFiles.Run foreign = bench("--device", serial(phone), "--delegate", "cpu", "--profile-ops");
             assertEquals(0, foreign.status(), foreign.err());
             assertTrue(foreign.out().contains("/body/compress/Conv_output_0\n"), "acnet has no such op: " + foreign.out());
+        }
+        String log = fixture("newest_op_profile.log");
+        String withoutTable = log.substring(0, log.indexOf("\nProfiling Info for Benchmark Initialization"));
+        Path csvTool = StandInBenchmarkModel.profilingToCsv(dir, withoutTable, fixture("op_profile.csv"));
+        try (DeviceStandIn phone = phone("csv", csvTool)) {
+            TestFiles.Run run = TestFiles.isptool("bench", syenet.toString(), "--device", serial(phone), "--delegate", "cpu",
+                    "--profile-ops");
+            assertEquals(0, run.status(), run.err());
+            assertTrue(run.out().contains("  ops of " + serial(phone) + "/cpu: 4 ops, 16.39 ms per run in all; slowest:\n"
+                    + "    CONV_2D                10.80 ms   65.8%  /body/compress/Conv_output_0  (ONNX node"
+                    + " /body/compress/Conv)\n"), "read from the CSV file: " + run.out());
+            assertNoRunFolderLeft(phone);
         }
         TestFiles.Run host = bench("--host", "--profile-ops");
         assertEquals(Main.EXIT_BAD_INPUT, host.status());
