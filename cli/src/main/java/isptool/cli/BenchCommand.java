@@ -119,6 +119,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--psnr", paramLabel = "DB", description = "The model's fidelity in dB: print the MAI 2021 score.")
     Double psnr;
 
+    @Option(names = "--psnr-from", paramLabel = "REPORT.json", description = "Take the PSNR for the MAI 2021 score from"
+            + " a convert --report (a quantized model's PSNR against float32, else the verification PSNR).")
+    Path psnrFrom;
+
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -129,6 +133,8 @@ final class BenchCommand implements Callable<Integer> {
     static Supplier<Map<String, String>> environment = System::getenv;
 
     private List<String> delegates;
+    /** Where the PSNR came from, when --psnr-from gave it. */
+    private String psnrSource;
     private final Map<String, Object> deviceJson = new LinkedHashMap<>();
     private final Map<BenchRun, String> failureOf = new java.util.IdentityHashMap<>();
     private final Map<BenchRun, String> commandLines = new java.util.IdentityHashMap<>();
@@ -198,8 +204,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             Double score = score(r);
             if (score != null) {
-                out.printf(Locale.ROOT, "  MAI 2021 score %s/%s: %.2f (PSNR %.2f dB, runtime %s ms)%n", r.target(),
-                        r.delegate(), score, psnr, BenchTable.ms(r.result().typicalMs()));
+                out.printf(Locale.ROOT, "  MAI 2021 score %s/%s: %.2f (PSNR %.2f dB%s, runtime %s ms)%n", r.target(),
+                        r.delegate(), score, psnr, psnrSource == null ? "" : " " + psnrSource,
+                        BenchTable.ms(r.result().typicalMs()));
                 j.put("mai_score", score);
             }
             runJson.add(j);
@@ -378,6 +385,14 @@ final class BenchCommand implements Callable<Integer> {
         if (psnr != null && !Double.isFinite(psnr)) {
             throw new CommandLine.ParameterException(cl, "--psnr " + psnr + ": give the PSNR in dB as a number");
         }
+        if (psnr != null && psnrFrom != null) {
+            throw new CommandLine.ParameterException(cl, "--psnr and --psnr-from: give one of them");
+        }
+        if (psnrFrom != null) {
+            ReportFidelity f = ReportFidelity.read(psnrFrom);
+            psnr = f.psnrDb();
+            psnrSource = f.source() + ", from " + psnrFrom;
+        }
     }
 
     /**
@@ -436,6 +451,7 @@ final class BenchCommand implements Callable<Integer> {
         f.put("seed", seed);
         f.put("max_latency_ms", maxLatencyMs);
         f.put("psnr_db", psnr);
+        f.put("psnr_from", psnrFrom == null ? null : psnrFrom.toString());
         return f;
     }
 

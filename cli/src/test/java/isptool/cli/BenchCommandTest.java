@@ -120,6 +120,33 @@ class BenchCommandTest {
                 run.out());
     }
 
+    /** The fidelity of a convert --report: a quantized model's PSNR against float32, else the verification's. */
+    @Test
+    void maiScoreWithThePsnrOfAConvertReport() throws IOException {
+        Path int8 = tmp.resolve("syenet_int8.tflite");
+        Path report = tmp.resolve("syenet_int8.json");
+        TestFiles.Run convert = TestFiles.isptool("convert", TestFiles.testdata("syenet_isp.onnx").toString(), "-o",
+                int8.toString(), "--precision", "int8", "--calibration", TestFiles.testdata("calib/raw64").toString(),
+                "--bayer", "RGGB", "--report", report.toString());
+        assertEquals(0, convert.status(), convert.err());
+        double calibrationPsnr = new ObjectMapper().readTree(report.toFile()).get("quantization").get("quality")
+                .get("calibration").get(0).get("psnr_mean_db").asDouble();
+        TestFiles.Run run = bench(int8.toString(), "--host", "--psnr-from", report.toString());
+        assertEquals(0, run.status(), run.err());
+        String expected = String.format(java.util.Locale.ROOT, "MAI 2021 score host/xnnpack: %.2f (PSNR %.2f dB quantized"
+                + " vs float32, calibration samples, from %s, runtime ", calibrationPsnr + 20 * (0.2 - 0.03), calibrationPsnr,
+                report);
+        assertTrue(run.out().contains(expected), expected + "\n" + run.out());
+
+        Path notJson = tmp.resolve("not.json");
+        Files.writeString(notJson, "{ \"verification\": ");
+        assertBadInput(bench(model.toString(), "--host", "--psnr-from", notJson.toString()), notJson.toString(), "not JSON");
+        Files.writeString(notJson, "{}");
+        assertBadInput(bench(model.toString(), "--host", "--psnr-from", notJson.toString()), "holds no PSNR");
+        assertBadInput(bench(model.toString(), "--host", "--psnr", "30", "--psnr-from", report.toString()),
+                "give one of them");
+    }
+
     private void assertBadInput(TestFiles.Run run, String... mentions) throws IOException {
         assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.err());
         String err = run.errors().strip();
