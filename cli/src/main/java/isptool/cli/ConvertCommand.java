@@ -2,6 +2,7 @@ package isptool.cli;
 
 import isptool.backends.calib.CalibrationInputs;
 import isptool.backends.layout.LayoutPlan;
+import isptool.backends.quant.AutoPrecision;
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.QuantOptions;
 import isptool.backends.tflite.TfliteBuilder;
@@ -125,6 +126,20 @@ final class ConvertCommand implements Callable<Integer> {
             calib.notes().forEach(note -> out.printf("    note: %s%n", note));
         }
         QuantizedConvert.Outcome quantized = null;
+        AutoPrecision.Plan auto = null;
+        if (quant.auto() && (check == null || check.ok())) {
+            auto = AutoPrecision.choose(tmp, g, plan, calib, quantOptions, quant.psnrFloor(spec.commandLine()),
+                    ProgressPrinter.forStderr(spec.commandLine().getErr()));
+            AutoPlanPrinter.print(out, auto);
+            if (auto.chosen() == null) {
+                spec.commandLine().getErr().printf("isptool: %s: no precision plan reaches %.2f dB on the calibration"
+                        + " samples (tried int8, int8 with float layers, int16x8, fp16; see the table); lower"
+                        + " --min-psnr or use --precision fp32; %s was not written%n", input, auto.targetDb(), output);
+                return Main.EXIT_MISMATCH;
+            }
+            quantOptions = auto.chosen().options();
+            precision = quantOptions.precision();
+        }
         if (precision != Precision.FP32 && (check == null || check.ok())) {
             quantized = QuantizedConvert.run(tmp, g, plan, calib, quantOptions, quant.perLayer,
                     quant.psnrFloor(spec.commandLine()), Verification.inputs(g, verify, common.seed),
@@ -150,6 +165,9 @@ final class ConvertCommand implements Callable<Integer> {
             json.put("precision", precision.name().toLowerCase(Locale.ROOT));
             if (quantized != null) {
                 json.put("quantization", quantized.json());
+            }
+            if (auto != null) {
+                json.put("auto_precision", auto.toJson());
             }
             json.put("seconds", Map.of("convert", (t1 - t0) / 1e9, "verify", (tVerified - tVerify) / 1e9,
                     "total", (t2 - t0) / 1e9));

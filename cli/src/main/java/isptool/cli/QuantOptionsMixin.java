@@ -23,9 +23,11 @@ final class QuantOptionsMixin {
     /** PSNR floor of an FP16 model against float32 when --min-psnr is not given. */
     static final double FP16_MIN_PSNR = 60;
 
-    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|fp16|int8|int16x8",
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|fp16|int8|int16x8|auto",
             description = "Number format of the written model: fp32 (default), fp16 (float16 weights), int8 (full"
-                    + " integer) or int16x8 (int16 activations, int8 weights); int8 and int16x8 need --calibration.")
+                    + " integer) or int16x8 (int16 activations, int8 weights); int8 and int16x8 need --calibration;"
+                    + " auto: the cheapest plan (int8, then a few float layers, int16x8, fp16) reaching --min-psnr on"
+                    + " the calibration samples.")
     String precision;
 
     @Option(names = "--io-type", defaultValue = "float32", paramLabel = "float32|int8|uint8",
@@ -80,8 +82,14 @@ final class QuantOptionsMixin {
                     + "60 dB).")
     Double minPsnr;
 
+    /** The precision asked for; int8 (where auto starts) for --precision auto. */
     Precision precision(CommandLine cl) {
-        return parse(cl, Precision.class, precision, "--precision");
+        return auto() ? Precision.INT8 : parse(cl, Precision.class, precision, "--precision");
+    }
+
+    /** --precision auto: AutoPrecision picks the plan. */
+    boolean auto() {
+        return "auto".equalsIgnoreCase(precision);
     }
 
     /** Refuses options that do not fit the precision, before any work. */
@@ -103,6 +111,10 @@ final class QuantOptionsMixin {
         method(cl);
         if (bayer != null) {
             parse(cl, BayerPattern.class, bayer, "--bayer");
+        }
+        if (auto() && minPsnr == null) {
+            throw new CommandLine.ParameterException(cl, "--precision auto needs --min-psnr DB: the PSNR against"
+                    + " float32 the cheapest plan must reach (e.g. 45)");
         }
         if (p.isInteger() && calibration.isEmpty()) {
             throw new ModelException("--precision " + precision + " needs calibration data to choose activation"

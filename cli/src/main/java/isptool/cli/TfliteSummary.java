@@ -31,7 +31,7 @@ final class TfliteSummary {
             }
             long k;
             try {
-                k = macs(m, op);
+                k = m.macs(op);
             } catch (ArithmeticException e) {
                 invalid.add(m.where(op) + " has more multiply-accumulates than a 64-bit integer counts;"
                         + " its tensor shapes are corrupt");
@@ -60,38 +60,6 @@ final class TfliteSummary {
         extra.put("invalid", invalid);
         return new ModelSummary("tflite", describe(m.inputs()), describe(m.outputs()), m.opHistogram(),
                 m.parameterCount(), m.parameterBytes(), macs, unknown, m.count("TRANSPOSE"), extra);
-    }
-
-    /**
-     * Multiply-accumulates of a convolution or dense operator (0 for other ops, -1 when a shape is
-     * dynamic). Weight layouts: CONV_2D [Cout, kh, kw, Cin/group], DEPTHWISE_CONV_2D [1, kh, kw,
-     * Cout], TRANSPOSE_CONV [Cout, kh, kw, Cin] (inputs: output shape, weights, data),
-     * FULLY_CONNECTED [out, in]. Only for an operator {@link TfliteModel#isValid}: its operands
-     * are there with those ranks and no zero dims. Throws ArithmeticException past a long.
-     */
-    private static long macs(TfliteModel m, OperatorInfo op) {
-        return switch (op.opName()) {
-            case "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED" -> {
-                TensorInfo w = m.tensor(op.inputs().get(1));
-                TensorInfo out = m.tensor(op.outputs().get(0));
-                long perOutput = elements(w) / (op.opName().equals("DEPTHWISE_CONV_2D") ? w.shape()[3] : w.shape()[0]);
-                yield out.isDynamic() ? -1 : Math.multiplyExact(elements(out), perOutput);
-            }
-            case "TRANSPOSE_CONV" -> {
-                TensorInfo w = m.tensor(op.inputs().get(1));
-                TensorInfo x = m.tensor(op.inputs().get(2));
-                yield x.isDynamic() ? -1 : Math.multiplyExact(elements(x), elements(w) / w.shape()[3]);
-            }
-            default -> 0;
-        };
-    }
-
-    private static long elements(TensorInfo t) {
-        long n = 1;
-        for (long d : t.shape()) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
     }
 
     private static List<String> describe(List<TensorInfo> ts) {

@@ -157,6 +157,25 @@ class ConvertQuantTest {
         assertTrue(withTail > strictPsnr + 10, withTail + " vs strict " + strictPsnr);
     }
 
+    /** --precision auto: needs --min-psnr; at 45 dB int8 already reaches it, so int8 is the plan, printed and reported. */
+    @Test
+    void autoPrecisionPicksTheCheapestPlanThatMeetsTheTarget() throws IOException {
+        Path out = tmp.resolve("auto.tflite");
+        TestFiles.Run noTarget = convert(out, calibrated("auto"));
+        assertEquals(Main.EXIT_BAD_INPUT, noTarget.status(), noTarget.err());
+        assertTrue(noTarget.err().contains("--precision auto needs --min-psnr DB"), noTarget.err());
+        TestFiles.Run run = convert(out, calibrated("auto", "--min-psnr", "45"));
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("  precision auto, target 45.00 dB on the calibration samples:\n"), run.out());
+        assertTrue(run.out().matches("(?s).*\\n    int8 +\\d+\\.\\d\\d dB +1\\.00  <- chosen\\n.*"), run.out());
+        assertTrue(run.out().contains("  quantized to int8, "), run.out());
+        JsonNode auto = new ObjectMapper().readTree(tmp.resolve("report.json").toFile()).get("auto_precision");
+        assertEquals("int8", auto.get("chosen").asText());
+        assertEquals(1, auto.get("tried").size());
+        assertTrue(auto.get("tried").get(0).get("psnr_db").asDouble() >= 45);
+        assertIntegerBetweenBorders(TfliteModel.open(out), TfliteType.INT8);
+    }
+
     /** --float-ops keeps the matching node in float32 inside the integer model. */
     @Test
     void floatOpsKeepsANodeFloat() throws IOException {

@@ -144,6 +144,38 @@ public final class TfliteModel {
         return new TfliteModel(label, ByteBuffer.wrap(model).order(ByteOrder.LITTLE_ENDIAN));
     }
 
+    /**
+     * Multiply-accumulates of a convolution or dense operator (0 for other ops, -1 when a shape is
+     * dynamic). Weight layouts: CONV_2D [Cout, kh, kw, Cin/group], DEPTHWISE_CONV_2D [1, kh, kw,
+     * Cout], TRANSPOSE_CONV [Cout, kh, kw, Cin] (inputs: output shape, weights, data),
+     * FULLY_CONNECTED [out, in]. Only for an operator {@link TfliteModel#isValid}: its operands
+     * are there with those ranks and no zero dims. Throws ArithmeticException past a long.
+     */
+    public long macs(OperatorInfo op) {
+        return switch (op.opName()) {
+            case "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED" -> {
+                TensorInfo w = tensor(op.inputs().get(1));
+                TensorInfo out = tensor(op.outputs().get(0));
+                long perOutput = elementCount(w) / (op.opName().equals("DEPTHWISE_CONV_2D") ? w.shape()[3] : w.shape()[0]);
+                yield out.isDynamic() ? -1 : Math.multiplyExact(elementCount(out), perOutput);
+            }
+            case "TRANSPOSE_CONV" -> {
+                TensorInfo w = tensor(op.inputs().get(1));
+                TensorInfo x = tensor(op.inputs().get(2));
+                yield x.isDynamic() ? -1 : Math.multiplyExact(elementCount(x), elementCount(w) / w.shape()[3]);
+            }
+            default -> 0;
+        };
+    }
+
+    private static long elementCount(TensorInfo t) {
+        long n = 1;
+        for (long d : t.shape()) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
     /** The file name (or label) used in messages. */
     public String label() {
         return label;

@@ -1,0 +1,239 @@
+package isptool.backends.quant;
+
+import isptool.backends.layout.LayoutPlan;
+import isptool.backends.tflite.TfliteModel;
+import isptool.backends.tflite.TfliteModel.OperatorInfo;
+import isptool.graph.Graph;
+import isptool.graph.Tensor;
+import isptool.graph.Value;
+import isptool.graph.io.TempFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * {@code --precision auto --min-psnr DB}: the cheapest precision plan whose quantized model reaches
+ * DB against float32 on the calibration samples (the lowest output's mean PSNR over up to
+ * {@link #SAMPLES} of them, as convert's quality report measures it).
+ *
+ * <p>Plans tried, cheapest first: int8 everywhere; int8 with the fewest, least costly ONNX nodes
+ * kept float32, chosen greedily by measured sensitivity (the PSNR gained when that node alone is
+ * float, per unit of its cost); int16x8 everywhere; int16x8 with float nodes chosen the same way;
+ * fp16. Cost is the work of each node weighted by its precision: its MACs (convolutions, dense
+ * layers) or else its output elements, times 1 in int8, {@link #INT16_COST} in 16x8 and
+ * {@link #FLOAT_COST} in float — an NPU's relative throughput, an assumption stated here, not
+ * measured. Nodes forced float by --float-ops stay float in every plan.
+ */
+public final class AutoPrecision {
+    static final double INT16_COST = 2;
+    static final double FLOAT_COST = 4;
+    /** Calibration samples each candidate is measured on. */
+    static final int SAMPLES = 4;
+    /** A node whose float form gains less than this is not worth its cost. */
+    static final double MIN_GAIN_DB = 0.05;
+
+    /** One ONNX node of the plan: its precision, its work, the PSNR gained when it alone is float (NaN: not measured). */
+    public record Layer(String node, String op, long work, String precision, double gainDb) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node", node);
+            m.put("op", op);
+            m.put("work", work);
+            m.put("precision", precision);
+            m.put("psnr_gain_db", Double.isNaN(gainDb) ? null : gainDb);
+            return m;
+        }
+    }
+
+    /** A plan tried: its options, the nodes that ended up float32 (asked for or without a kernel), measured PSNR and cost. */
+    public record Candidate(String label, QuantOptions options, Set<String> floatNodes, double psnrDb, double cost) {
+        boolean meets(double target) {
+            return psnrDb >= target;
+        }
+    }
+
+    /** The result: the chosen candidate (null when none met the target), everything tried, and the layers. */
+    public record Plan(Candidate chosen, List<Candidate> tried, List<Layer> layers, double targetDb) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("min_psnr_db", targetDb);
+            m.put("chosen", chosen == null ? null : chosen.label());
+            List<Object> t = new ArrayList<>();
+            for (Candidate c : tried) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("plan", c.label());
+                e.put("psnr_db", c.psnrDb());
+                e.put("cost", c.cost());
+                t.add(e);
+            }
+            m.put("tried", t);
+            m.put("layers", layers.stream().map(Layer::toJson).toList());
+            return m;
+        }
+    }
+
+    private final Path floatModel;
+    private final Graph g;
+    private final LayoutPlan plan;
+    private final CalibrationSource calib;
+    private final QuantOptions base;
+    private final Progress progress;
+    private final List<Map<String, Tensor>> samples = new ArrayList<>();
+    /** Work per ONNX node, in model order. */
+    private final Map<String, Long> work = new LinkedHashMap<>();
+    private final Map<String, String> opOf = new LinkedHashMap<>();
+    private final long totalWork;
+
+    private AutoPrecision(Path floatModel, Graph g, LayoutPlan plan, CalibrationSource calib, QuantOptions base,
+            Progress progress) throws IOException {
+        this.floatModel = floatModel;
+        this.g = g;
+        this.plan = plan;
+        this.calib = calib;
+        this.base = base;
+        this.progress = progress;
+        int n = Math.min(SAMPLES, calib.size());
+        for (int k = 0; k < n; k++) {
+            samples.add(calib.sample((int) ((long) k * calib.size() / n)));
+        }
+        TfliteModel m = TfliteModel.open(floatModel);
+        String[] nodes = OnnxNodes.of(QModel.read(m), g);
+        long total = 0;
+        for (OperatorInfo op : m.operators()) {
+            long w = m.macs(op);
+            if (w <= 0) {
+                w = 1;
+                for (long d : m.tensor(op.outputs().get(0)).shape()) {
+                    w *= Math.max(d, 1);
+                }
+            }
+            work.merge(nodes[op.index()], w, Long::sum);
+            opOf.putIfAbsent(nodes[op.index()], op.opName());
+            total += w;
+        }
+        this.totalWork = total;
+    }
+
+    /** Finds the cheapest plan reaching targetDb; base gives the method, bias correction, I/O type and forced float nodes. */
+    public static Plan choose(Path floatModel, Graph g, LayoutPlan plan, CalibrationSource calib, QuantOptions base,
+            double targetDb, Progress progress) throws IOException {
+        return new AutoPrecision(floatModel, g, plan, calib, base, progress == null ? Progress.NONE : progress)
+                .search(targetDb);
+    }
+
+    private Plan search(double target) throws IOException {
+        List<Candidate> tried = new ArrayList<>();
+        Map<String, Double> gains = new LinkedHashMap<>();
+        for (Precision p : new Precision[] {Precision.INT8, Precision.INT16X8}) {
+            Candidate all = measure(p, Set.of());
+            tried.add(all);
+            if (all.meets(target)) {
+                return done(cheapestMeeting(tried, target), tried, gains, target);
+            }
+            // sensitivity: each node alone in float
+            Map<String, Double> gain = new LinkedHashMap<>();
+            List<String> candidates = new ArrayList<>(work.keySet());
+            for (int i = 0; i < candidates.size(); i++) {
+                progress.update("sensitivity " + name(p), i, candidates.size());
+                gain.put(candidates.get(i), measure(p, Set.of(candidates.get(i))).psnrDb() - all.psnrDb());
+            }
+            progress.update("sensitivity " + name(p), candidates.size(), candidates.size());
+            if (p == Precision.INT8) {
+                gains.putAll(gain);
+            }
+            candidates.sort(Comparator.comparingDouble((String n) -> -gain.get(n) / work.get(n)));
+            Set<String> chosen = new LinkedHashSet<>();
+            for (String n : candidates) {
+                if (gain.get(n) < MIN_GAIN_DB) {
+                    continue;
+                }
+                chosen.add(n);
+                Candidate c = measure(p, chosen);
+                tried.add(c);
+                if (c.meets(target)) {
+                    return done(cheapestMeeting(tried, target), tried, gains, target);
+                }
+            }
+        }
+        Candidate fp16 = measure(Precision.FP16, Set.of());
+        tried.add(fp16);
+        return done(cheapestMeeting(tried, target), tried, gains, target);
+    }
+
+    private static Candidate cheapestMeeting(List<Candidate> tried, double target) {
+        return tried.stream().filter(c -> c.meets(target)).min(Comparator.comparingDouble(Candidate::cost)).orElse(null);
+    }
+
+    private Plan done(Candidate chosen, List<Candidate> tried, Map<String, Double> gains, double target) {
+        List<Layer> layers = new ArrayList<>();
+        String p = chosen == null ? "-" : name(chosen.options().precision());
+        for (Map.Entry<String, Long> e : work.entrySet()) {
+            String precision = chosen == null ? "-" : chosen.options().precision() == Precision.FP16 ? "fp16"
+                    : chosen.floatNodes().contains(e.getKey()) ? "float32" : p;
+            layers.add(new Layer(e.getKey(), opOf.get(e.getKey()), e.getValue(), precision,
+                    gains.getOrDefault(e.getKey(), Double.NaN)));
+        }
+        return new Plan(chosen, tried, layers, target);
+    }
+
+    /** Quantizes with these float nodes (besides the forced ones) and measures it. */
+    private Candidate measure(Precision p, Set<String> floats) throws IOException {
+        Pattern pattern = pattern(floats);
+        QuantOptions o = new QuantOptions(p, p == Precision.INT16X8 || p == Precision.FP16 ? IoType.FLOAT32
+                : base.ioType(), base.method(), base.biasCorrection(), pattern, base.strictInt8());
+        QuantResult r = Quantizer.quantize(floatModel, g, plan, p.isInteger() ? calib : null, o, Progress.NONE);
+        Path tmp = TempFiles.inSystemTemp("isptool-auto");
+        double psnr;
+        try {
+            r.model().write(tmp);
+            psnr = psnr(tmp);
+        } finally {
+            TempFiles.delete(tmp);
+        }
+        Set<String> allFloat = new LinkedHashSet<>(r.floatNodes());
+        double cost = 0;
+        for (Map.Entry<String, Long> e : work.entrySet()) {
+            double factor = p == Precision.FP16 || allFloat.contains(e.getKey()) ? FLOAT_COST
+                    : p == Precision.INT16X8 ? INT16_COST : 1;
+            cost += factor * e.getValue();
+        }
+        String label = name(p) + (floats.isEmpty() ? "" : " + float " + String.join(", ", floats));
+        return new Candidate(label, o, allFloat, psnr, cost / totalWork);
+    }
+
+    /** The lowest output's mean PSNR over the samples. */
+    private double psnr(Path model) throws IOException {
+        Map<String, Double> sum = new LinkedHashMap<>();
+        for (Map<String, Tensor> s : samples) {
+            for (QualityReport.Row row : QualityReport.compare(model, g, plan, s, false)) {
+                Value v = g.value(row.tensor());
+                if (v != null && g.isGraphOutput(v)) {
+                    sum.merge(row.tensor(), Math.min(row.comparison().psnr(), 200.0), Double::sum);
+                }
+            }
+        }
+        return sum.values().stream().mapToDouble(d -> d / samples.size()).min().orElse(Double.NaN);
+    }
+
+    /** A regex matching exactly these node names and the forced ones. */
+    private Pattern pattern(Set<String> floats) {
+        List<String> parts = floats.stream().map(Pattern::quote).collect(Collectors.toCollection(ArrayList::new));
+        if (base.floatOps() != null) {
+            parts.add("(?:" + base.floatOps().pattern() + ")");
+        }
+        return parts.isEmpty() ? null : Pattern.compile(String.join("|", parts));
+    }
+
+    static String name(Precision p) {
+        return p.name().toLowerCase(Locale.ROOT);
+    }
+}
