@@ -8,6 +8,7 @@ import isptool.backends.quant.CalibrationSource;
 import isptool.backends.quant.IoType;
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.Progress;
+import isptool.backends.quant.QuantFixture;
 import isptool.backends.quant.QuantOptions;
 import isptool.backends.quant.Quantizer;
 import isptool.backends.tflite.TfliteModel;
@@ -64,32 +65,19 @@ final class TestdataModels {
         return Files.readAllBytes(out);
     }
 
+    /** n calibration samples of uniform random values in [0, 1) for every input. */
     private static CalibrationSource randomImages(Graph g, int n) {
-        return new CalibrationSource() {
-            @Override
-            public int size() {
-                return n;
-            }
-
-            @Override
-            public Map<String, Tensor> sample(int i) {
-                Random r = new Random(100 + i);
-                Map<String, Tensor> m = new LinkedHashMap<>();
-                for (Value in : g.inputs()) {
-                    long[] s = in.shape().dims();
-                    float[] v = new float[(int) in.shape().elementCount()];
-                    for (int k = 0; k < v.length; k++) {
-                        v[k] = r.nextFloat();
-                    }
-                    m.put(in.name(), Tensor.ofFloats(s, v));
+        return QuantFixture.source(n, i -> {
+            Random r = new Random(100 + i);
+            Map<String, Tensor> m = new LinkedHashMap<>();
+            for (Value in : g.inputs()) {
+                float[] v = new float[(int) in.shape().elementCount()];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = r.nextFloat();
                 }
-                return m;
+                m.put(in.name(), Tensor.ofFloats(in.shape().dims(), v));
             }
-
-            @Override
-            public String describe(int i) {
-                return "random image " + i;
-            }
-        };
+            return m;
+        });
     }
 }
