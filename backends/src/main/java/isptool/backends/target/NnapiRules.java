@@ -63,6 +63,9 @@ final class NnapiRules {
                 + " a quantized type there)", refuseIf((op, t) -> op.activationIs(INT16) && !op.op().equals("QUANTIZE")
                         && !op.op().equals("DEQUANTIZE"),
                 "int16 activations (int16x8); the delegate quantizes to 8 bits only"));
+        b.all(FACTS, activations("NONE", "RELU", "RELU_N1_TO_1", "RELU6"));
+        b.all(FACTS, refuseIf((op, t) -> t.apiLevel() < 29 && op.activationIs(FLOAT16),
+                "float16 tensors need API 29 (feature level 3)"));
         b.all(INT8_CONVERSION, refuseIf((op, t) -> t.apiLevel() < 30 && op.activationIs(INT8)
                         && !INT8_CONVERTED.contains(op.op()) && !op.op().equals("QUANTIZE")
                         && !op.op().equals("DEQUANTIZE"),

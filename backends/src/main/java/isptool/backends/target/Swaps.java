@@ -35,9 +35,13 @@ public final class Swaps {
     }
 
     /** The swap for a refused operator; null when isptool has none. */
-    public static String forOp(OpView op, boolean rankAbove4) {
+    public static String forOp(OpView op, Target target, boolean rankAbove4) {
         if (rankAbove4) {
             return "exact: the rank > 4 pattern as rank-4 ops (LayerNorm over channels, pixel shuffle)";
+        }
+        if ((op.op().equals("QUANTIZE") || op.op().equals("DEQUANTIZE"))
+                && (target.family() != Target.Family.NNAPI || target.apiLevel() >= 30)) {
+            return null;
         }
         if (op.op().equals("DIV") && !op.isConstant(1)) {
             return null;

@@ -49,6 +49,8 @@ public final class TargetCheck {
             supported.set(op.index(), r.isEmpty());
         }
         PartitionPlan plan = PartitionPlan.of(m, supported, target.maxPartitions());
+        BitSet ruleRefused = (BitSet) supported.clone();
+        ruleRefused.flip(0, ops.size());
         for (int i = plan.dropped().nextSetBit(0); i >= 0; i = plan.dropped().nextSetBit(i + 1)) {
             refusals.get(i).add(new Refusal("in a small partition: the " + target.family().delegate + " keeps only its "
                     + target.maxPartitions() + " largest partitions, so this one runs on the CPU", PARTITION_LIMIT));
@@ -57,7 +59,8 @@ public final class TargetCheck {
         for (OperatorInfo op : ops) {
             List<Refusal> r = refusals.get(op.index());
             OpView view = new OpView(m, op);
-            String swap = r.isEmpty() ? null : Swaps.forOp(view, view.maxRank() > 4);
+            // a swap helps where a rule refuses the op, not where only the partition limit drops it
+            String swap = ruleRefused.get(op.index()) ? Swaps.forOp(view, target, view.maxRank() > 4) : null;
             String node = op.index() < onnxNodes.size() ? onnxNodes.get(op.index()) : null;
             verdicts.add(new OpVerdict(op.index(), op.opName(), node, r.isEmpty(), List.copyOf(r), swap));
         }

@@ -48,6 +48,8 @@ class PartitionPlanTest {
         assertEquals(List.of(5, 6, 7, 8), p.segments().get(5).operators());
         assertFalse(r.operators().get(6).runs());
         assertTrue(r.operators().get(6).reasons().contains("keeps only its 3 largest partitions"));
+        assertEquals(null, r.operators().get(6).swap(), "no swap brings a dropped partition back");
+        assertEquals("exact: relu(x) - a*relu(-x) from RELU/MUL/SUB", r.operators().get(7).swap());
         // t0..t4 cross between the NNAPI partitions and the CPU islands
         assertEquals(5, p.crossingTensors());
         assertEquals(5 * BYTES, p.crossingBytes());

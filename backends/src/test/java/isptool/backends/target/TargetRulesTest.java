@@ -6,6 +6,7 @@ import static isptool.backends.target.OneOp.constHalf;
 import static isptool.backends.target.OneOp.constOf;
 import static isptool.backends.target.OneOp.ints;
 import static isptool.backends.target.OneOp.omitted;
+import static isptool.backends.tflite.TfliteType.FLOAT16;
 import static isptool.backends.tflite.TfliteType.FLOAT32;
 import static isptool.backends.tflite.TfliteType.INT16;
 import static isptool.backends.tflite.TfliteType.INT32;
@@ -74,6 +75,10 @@ class TargetRulesTest {
                 runs("TRANSPOSE_CONV", () -> transposeConv(true), "nnapi-29"),
                 refused("CONV_2D without bias", () -> conv(FLOAT32, false, 1, 1), "nnapi-35", "without a bias"),
                 runs("CONV_2D", () -> conv(FLOAT32, true, 1, 1), "nnapi-27"),
+                refused("CONV_2D with fused TANH", TargetRulesTest::convTanh, "nnapi-30", "fused activation TANH"),
+                runs("CONV_2D with fused TANH", TargetRulesTest::convTanh, "gpu"),
+                refused("float16 RELU", () -> unary(BuiltinOperator.RELU, FLOAT16), "nnapi-28",
+                        "float16 tensors need API 29"),
                 refused("dilated CONV_2D", () -> conv(FLOAT32, true, 2, 1), "nnapi-28", "dilated CONV_2D needs API"
                         + " 29"),
                 runs("dilated CONV_2D", () -> conv(FLOAT32, true, 2, 1), "nnapi-29"),
@@ -231,6 +236,15 @@ class TargetRulesTest {
         OneOp.Spec w = type == FLOAT32 ? constFloat(4, 3, 3, 3) : constOf(INT8, 4, 3, 3, 3);
         OneOp.Spec b = !bias ? omitted() : type == FLOAT32 ? constFloat(4) : constOf(INT32, 4);
         return OneOp.of(BuiltinOperator.CONV_2D, version, o, act(type, 1, 8, 8, 4), act(type, 1, 8, 8, 3), w, b);
+    }
+
+    private static TfliteModel convTanh() {
+        Conv2DOptionsT o = new Conv2DOptionsT();
+        o.setStrideH(1);
+        o.setStrideW(1);
+        o.setFusedActivationFunction((byte) ActivationFunctionType.TANH);
+        return OneOp.of(BuiltinOperator.CONV_2D, o, act(FLOAT32, 1, 8, 8, 4), act(FLOAT32, 1, 8, 8, 3),
+                constFloat(4, 3, 3, 3), constFloat(4));
     }
 
     private static TfliteModel batchMatmul() {
