@@ -36,10 +36,15 @@ final class TestdataModels {
         return p;
     }
 
-    /** The exported nets (the .dynamo variants are other exports of the same nets and are left out). */
+    /** The nets as exported by TorchScript (their .dynamo and .dynamo_noopt exports are in {@link #allNames}). */
     static List<String> names() throws IOException {
+        return allNames().stream().filter(n -> !n.contains(".dynamo")).toList();
+    }
+
+    /** Every testdata export, by file name without .onnx. */
+    static List<String> allNames() throws IOException {
         try (Stream<Path> files = Files.list(root())) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".onnx") && !n.contains(".dynamo"))
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".onnx"))
                     .map(n -> n.substring(0, n.length() - ".onnx".length())).sorted().toList();
         }
     }
