@@ -1,14 +1,19 @@
 package isptool.cli;
 
+import isptool.backends.bench.BenchResult;
 import isptool.backends.bench.BenchRun;
 import isptool.backends.bench.HostBench;
 import isptool.backends.bench.MaiScore;
+import isptool.backends.bench.ProfileOrigins;
+import isptool.backends.bench.adb.DeviceException;
+import isptool.backends.tflite.TfliteModel;
 import isptool.backends.bench.adb.AdbClient;
 import isptool.backends.bench.adb.DeviceBench;
 import isptool.graph.ModelException;
 import isptool.graph.io.AtomicFiles;
 import isptool.graph.io.TempFiles;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +119,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--psnr", paramLabel = "DB", description = "The model's fidelity in dB: print the MAI 2021 score.")
     Double psnr;
 
+    @Option(names = "--psnr-from", paramLabel = "REPORT.json", description = "Take the PSNR for the MAI 2021 score from"
+            + " a convert --report (a quantized model's PSNR against float32, else the verification PSNR).")
+    Path psnrFrom;
+
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -124,9 +133,12 @@ final class BenchCommand implements Callable<Integer> {
     static Supplier<Map<String, String>> environment = System::getenv;
 
     private List<String> delegates;
+    /** Where the PSNR came from, when --psnr-from gave it. */
+    private String psnrSource;
     private final Map<String, Object> deviceJson = new LinkedHashMap<>();
     private final Map<BenchRun, String> failureOf = new java.util.IdentityHashMap<>();
     private final Map<BenchRun, String> commandLines = new java.util.IdentityHashMap<>();
+    private final java.util.Set<BenchRun> failedDevices = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     @Override
     public Integer call() throws IOException {
@@ -192,8 +204,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             Double score = score(r);
             if (score != null) {
-                out.printf(Locale.ROOT, "  MAI 2021 score %s/%s: %.2f (PSNR %.2f dB, runtime %s ms)%n", r.target(),
-                        r.delegate(), score, psnr, BenchTable.ms(r.result().typicalMs()));
+                out.printf(Locale.ROOT, "  MAI 2021 score %s/%s: %.2f (PSNR %.2f dB%s, runtime %s ms)%n", r.target(),
+                        r.delegate(), score, psnr, psnrSource == null ? "" : " " + psnrSource,
+                        BenchTable.ms(r.result().typicalMs()));
                 j.put("mai_score", score);
             }
             runJson.add(j);
@@ -223,6 +236,20 @@ final class BenchCommand implements Callable<Integer> {
         return failed != null ? fail(failed, Main.EXIT_DEVICE) : gateFailure != null ? fail(gateFailure, Main.EXIT_GATE) : 0;
     }
 
+    /** Progress lines on stderr ({@value #PROGRESS} and the step), one per step, safe from several device threads. */
+    private java.util.function.Consumer<String> progress() {
+        PrintWriter err = spec.commandLine().getErr();
+        return line -> {
+            synchronized (err) {
+                err.println(PROGRESS + Escapes.visible(line));
+                err.flush();
+            }
+        };
+    }
+
+    /** What every progress line on stderr starts with (error lines start with "isptool: "). */
+    static final String PROGRESS = "  > ";
+
     /** Prints the one error line and returns status. */
     private int fail(String line, int status) {
         PrintWriter err = spec.commandLine().getErr();
@@ -234,38 +261,81 @@ final class BenchCommand implements Callable<Integer> {
     private List<BenchRun> hostRows(PrintWriter out, Path tflite) {
         HostBench.Options options = new HostBench.Options(xnnpack, threads, warmup, HostBench.Options.DEFAULT.warmupMinSecs(),
                 runs, minSecs, HostBench.Options.DEFAULT.maxSecs(), seed);
+        progress().accept(String.format(Locale.ROOT, "host: %d+ warm-up and %d+ timed runs for at least %s s", warmup, runs,
+                BigDecimal.valueOf(minSecs).stripTrailingZeros().toPlainString()));
         List<BenchRun> rows = List.of(new BenchRun("host", xnnpack ? "xnnpack" : "cpu", HostBench.run(tflite, options)));
         out.printf("%s: host (TFLite interpreter in-process, %d thread%s, %s)%n", model, threads, threads == 1 ? "" : "s",
                 xnnpack ? "XNNPACK" : "builtin kernels");
         return rows;
     }
 
-    /** Every named device benchmarked (concurrently), one line of facts each, then their rows in that order. */
+    /**
+     * Every named device benchmarked (concurrently), one line of facts each, then their rows in that
+     * order. Of several devices, one that failed is a row without result (and exit 4 naming it);
+     * a failure that is not the device's (a bad --benchmark-binary) ends the command.
+     */
     private List<BenchRun> deviceRows(PrintWriter out, Path tflite) {
         AdbClient client = AdbClient.locate(adb, environment.get());
         DeviceBench.Options options = new DeviceBench.Options(delegates, threads, runs, warmup, minSecs,
                 Duration.ofMillis((long) (timeoutSecs * 1000)), keep, benchmarkBinary, profileOps);
+        List<DeviceRuns.Outcome> outcomes = DeviceRuns.run(client, device, tflite, options, progress());
+        for (DeviceRuns.Outcome o : outcomes) {
+            if (o.failure() != null && !(o.failure() instanceof DeviceException)) {
+                throw o.failure();
+            }
+        }
+        TfliteModel benched = profileOps ? TfliteModel.open(tflite) : null;
         List<BenchRun> rows = new ArrayList<>();
-        for (DeviceBench.Result r : DeviceRuns.run(client, device, tflite, options)) {
+        for (DeviceRuns.Outcome o : outcomes) {
+            if (o.failure() != null) {
+                String why = o.failure().getMessage();
+                out.printf("%s: %s: no result: %s%n", model, o.serial(), why);
+                deviceJson.put(o.serial(), Map.of("failure", why));
+                BenchRun failed = new BenchRun(o.serial(), String.join(",", delegates), BenchResult.failed(why));
+                failureOf.put(failed, why);
+                failedDevices.add(failed);
+                rows.add(failed);
+                continue;
+            }
+            DeviceBench.Result r = o.result();
             var f = r.facts();
             out.printf(Locale.ROOT, "%s: %s (%s, %s, Android SDK %d, %s), %d thread%s, benchmark_model in %.1f s%n", model,
                     f.serial(), f.model(), f.soc(), f.sdk(), f.abi(), threads, threads == 1 ? "" : "s", r.seconds());
+            List<String> accelerators = accelerators(r);
+            if (!accelerators.isEmpty()) {
+                out.printf("  NNAPI accelerators: %s%n", Escapes.visible(String.join(", ", accelerators)));
+            }
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("model", f.model());
             facts.put("soc", f.soc());
             facts.put("sdk", f.sdk());
             facts.put("abi", f.abi());
+            facts.put("nnapi_accelerators", accelerators.isEmpty() ? null : accelerators);
             facts.put("seconds", r.seconds());
             deviceJson.put(f.serial(), facts);
             for (DeviceBench.Row row : r.rows()) {
-                if (row.failure() != null) {
-                    failureOf.put(row.run(), row.failure());
+                BenchRun run = row.run();
+                if (benched != null) {
+                    run = new BenchRun(run.target(), run.delegate(),
+                            run.result().withOps(ProfileOrigins.attach(run.result().ops(), benched)));
                 }
-                rows.add(row.run());
-                commandLines.put(row.run(), row.commandLine());
+                if (row.failure() != null) {
+                    failureOf.put(run, row.failure());
+                }
+                rows.add(run);
+                commandLines.put(run, row.commandLine());
             }
         }
         return rows;
+    }
+
+    /** The NNAPI accelerators a device's runs reported (NNAPI runs print them), in the order seen. */
+    private static List<String> accelerators(DeviceBench.Result r) {
+        List<String> all = new ArrayList<>();
+        for (DeviceBench.Row row : r.rows()) {
+            row.run().result().nnapiAccelerators().stream().filter(a -> !all.contains(a)).forEach(all::add);
+        }
+        return all;
     }
 
     private void checkArguments() {
@@ -315,6 +385,14 @@ final class BenchCommand implements Callable<Integer> {
         if (psnr != null && !Double.isFinite(psnr)) {
             throw new CommandLine.ParameterException(cl, "--psnr " + psnr + ": give the PSNR in dB as a number");
         }
+        if (psnr != null && psnrFrom != null) {
+            throw new CommandLine.ParameterException(cl, "--psnr and --psnr-from: give one of them");
+        }
+        if (psnrFrom != null) {
+            ReportFidelity f = ReportFidelity.read(psnrFrom);
+            psnr = f.psnrDb();
+            psnrSource = f.source() + ", from " + psnrFrom;
+        }
     }
 
     /**
@@ -336,11 +414,15 @@ final class BenchCommand implements Callable<Integer> {
         return onnx;
     }
 
-    /** Runs that failed side by side with others (a delegate a device could not run), as one line; null if none. */
+    /**
+     * Runs that failed side by side with others (a delegate a device could not run, a device that
+     * failed), as one line; null if none.
+     */
     private String failedRuns(List<BenchRun> rows) {
         List<String> failed = rows.stream().map(failureOf::get).filter(java.util.Objects::nonNull).toList();
-        return failed.isEmpty() ? null : model + ": " + String.join("; ", failed) + "; the other rows are above;"
-                + " run that delegate alone with --keep to look into it";
+        boolean delegateFailed = rows.stream().anyMatch(r -> failureOf.containsKey(r) && !failedDevices.contains(r));
+        return failed.isEmpty() ? null : model + ": " + String.join("; ", failed) + "; the other rows are above"
+                + (delegateFailed ? "; run that delegate alone with --keep to look into it" : "");
     }
 
     private Double score(BenchRun r) {
@@ -369,6 +451,7 @@ final class BenchCommand implements Callable<Integer> {
         f.put("seed", seed);
         f.put("max_latency_ms", maxLatencyMs);
         f.put("psnr_db", psnr);
+        f.put("psnr_from", psnrFrom == null ? null : psnrFrom.toString());
         return f;
     }
 

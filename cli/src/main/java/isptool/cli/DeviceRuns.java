@@ -13,24 +13,32 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
  * {@code bench --device SERIAL|S1,S2|all}: which devices, reached how ({@code HOST:PORT} serials
- * are {@code adb connect}ed first), and one {@link DeviceBench} per device, concurrently. The first
- * failure (in the order the devices were named) is thrown after every device has finished and
+ * are {@code adb connect}ed first), and one {@link DeviceBench} per device, concurrently. With one
+ * device its failure is thrown; with several, a device that fails (dropped off, no space, no
+ * benchmark_model) is an outcome beside the others' results, after every device has finished and
  * cleaned up.
  */
 final class DeviceRuns {
+    /** One device's bench: its result, or the failure that ended it (then result is null). */
+    record Outcome(String serial, DeviceBench.Result result, RuntimeException failure) {
+    }
+
     private static final Pattern HOST_PORT = Pattern.compile("[^\\s:]+:\\d+");
 
     private DeviceRuns() {
     }
 
-    static List<DeviceBench.Result> run(AdbClient adb, String deviceSpec, Path model, DeviceBench.Options options) {
+    static List<Outcome> run(AdbClient adb, String deviceSpec, Path model, DeviceBench.Options options,
+            Consumer<String> progress) {
         List<String> serials = serials(adb, deviceSpec);
         if (serials.size() == 1) {
-            return List.of(DeviceBench.run(adb.device(serials.get(0)), model, options));
+            return List.of(new Outcome(serials.get(0),
+                    DeviceBench.run(adb.device(serials.get(0)), model, options, progress), null));
         }
         ExecutorService pool = Executors.newFixedThreadPool(serials.size(), r -> {
             Thread t = new Thread(r, "isptool-device");
@@ -40,22 +48,17 @@ final class DeviceRuns {
         try {
             List<Future<DeviceBench.Result>> futures = new ArrayList<>();
             for (String serial : serials) {
-                futures.add(pool.submit(() -> DeviceBench.run(adb.device(serial), model, options)));
+                futures.add(pool.submit(() -> DeviceBench.run(adb.device(serial), model, options, progress)));
             }
-            List<DeviceBench.Result> results = new ArrayList<>();
-            RuntimeException first = null;
-            for (Future<DeviceBench.Result> f : futures) {
+            List<Outcome> results = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
                 try {
-                    results.add(f.get());
+                    results.add(new Outcome(serials.get(i), futures.get(i).get(), null));
                 } catch (ExecutionException e) {
-                    if (first == null) {
-                        first = e.getCause() instanceof RuntimeException re ? re
-                                : new DeviceException(String.valueOf(e.getCause().getMessage()), e.getCause());
-                    }
+                    RuntimeException failure = e.getCause() instanceof RuntimeException re ? re
+                            : new DeviceException(String.valueOf(e.getCause().getMessage()), e.getCause());
+                    results.add(new Outcome(serials.get(i), null, failure));
                 }
-            }
-            if (first != null) {
-                throw first;
             }
             return results;
         } catch (InterruptedException e) {

@@ -68,6 +68,10 @@ final class QuantOptionsMixin {
             description = "ONNX nodes whose name matches stay float32 (mixed precision).")
     String floatOps;
 
+    @Option(names = "--strict-int8", description = "int8: keep every op integer, also a final sigmoid/tanh whose fixed"
+            + " int8 output scale caps the output's PSNR (kept float32 by default, and reported).")
+    boolean strictInt8;
+
     @Option(names = "--per-layer", description = "Also compare every intermediate tensor with onnxruntime.")
     boolean perLayer;
 
@@ -116,7 +120,7 @@ final class QuantOptionsMixin {
                     + e.getDescription());
         }
         return new QuantOptions(precision(cl), parse(cl, IoType.class, ioType, "--io-type"),
-                method(cl), !noBiasCorrection, keep);
+                method(cl), !noBiasCorrection, keep, strictInt8);
     }
 
     private CalibrationMethod method(CommandLine cl) {

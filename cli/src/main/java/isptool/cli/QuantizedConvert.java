@@ -54,6 +54,14 @@ final class QuantizedConvert {
         written.opHistogram().forEach((op, count) -> out.printf("    %s %d%n", op, count));
         if (!result.floatNodes().isEmpty()) {
             out.printf("    kept float32: %s%n", String.join(", ", result.floatNodes()));
+            if (result.summary().get("float_ops") instanceof List<?> why) {
+                for (Object o : why) {
+                    if (o instanceof Map<?, ?> e && !"--float-ops matches it".equals(e.get("reason"))) {
+                        out.printf("      %s (%s): %s%n", Escapes.visible(String.valueOf(e.get("node"))), e.get("op"),
+                                e.get("reason"));
+                    }
+                }
+            }
         }
 
         Map<String, Object> quality = new LinkedHashMap<>();

@@ -45,7 +45,7 @@ class BenchCommandTest {
     void tableHasTheHostRowWithFullXnnpackDelegation() {
         TestFiles.Run run = bench(model.toString(), "--host");
         assertEquals(0, run.status(), run.err());
-        assertEquals("", run.err());
+        assertEquals("", run.errors());
         String out = run.out();
         assertTrue(out.contains("host (TFLite interpreter in-process, 1 thread, XNNPACK)"), out);
         assertTrue(out.matches("(?s).*target +delegate +median ms +p95 ms +FPS +delegation +peak memory.*"), out);
@@ -97,7 +97,7 @@ class BenchCommandTest {
         Path json = tmp.resolve("gate.json");
         TestFiles.Run run = bench(model.toString(), "--host", "--max-latency-ms", "0.000001", "--json", json.toString());
         assertEquals(Main.EXIT_GATE, run.status(), run.err());
-        String err = run.err().strip();
+        String err = run.errors().strip();
         assertEquals(1, err.lines().count(), err);
         assertTrue(err.startsWith("isptool: " + model + ": median latency ") && err.contains("on host/xnnpack is above"
                 + " --max-latency-ms 0.000001"), err);
@@ -120,9 +120,36 @@ class BenchCommandTest {
                 run.out());
     }
 
+    /** The fidelity of a convert --report: a quantized model's PSNR against float32, else the verification's. */
+    @Test
+    void maiScoreWithThePsnrOfAConvertReport() throws IOException {
+        Path int8 = tmp.resolve("syenet_int8.tflite");
+        Path report = tmp.resolve("syenet_int8.json");
+        TestFiles.Run convert = TestFiles.isptool("convert", TestFiles.testdata("syenet_isp.onnx").toString(), "-o",
+                int8.toString(), "--precision", "int8", "--calibration", TestFiles.testdata("calib/raw64").toString(),
+                "--bayer", "RGGB", "--report", report.toString());
+        assertEquals(0, convert.status(), convert.err());
+        double calibrationPsnr = new ObjectMapper().readTree(report.toFile()).get("quantization").get("quality")
+                .get("calibration").get(0).get("psnr_mean_db").asDouble();
+        TestFiles.Run run = bench(int8.toString(), "--host", "--psnr-from", report.toString());
+        assertEquals(0, run.status(), run.err());
+        String expected = String.format(java.util.Locale.ROOT, "MAI 2021 score host/xnnpack: %.2f (PSNR %.2f dB quantized"
+                + " vs float32, calibration samples, from %s, runtime ", calibrationPsnr + 20 * (0.2 - 0.03), calibrationPsnr,
+                report);
+        assertTrue(run.out().contains(expected), expected + "\n" + run.out());
+
+        Path notJson = tmp.resolve("not.json");
+        Files.writeString(notJson, "{ \"verification\": ");
+        assertBadInput(bench(model.toString(), "--host", "--psnr-from", notJson.toString()), notJson.toString(), "not JSON");
+        Files.writeString(notJson, "{}");
+        assertBadInput(bench(model.toString(), "--host", "--psnr-from", notJson.toString()), "holds no PSNR");
+        assertBadInput(bench(model.toString(), "--host", "--psnr", "30", "--psnr-from", report.toString()),
+                "give one of them");
+    }
+
     private void assertBadInput(TestFiles.Run run, String... mentions) throws IOException {
         assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.err());
-        String err = run.err().strip();
+        String err = run.errors().strip();
         assertEquals(1, err.lines().count(), "one line: " + err);
         assertTrue(err.startsWith("isptool: "), err);
         assertFalse(err.contains("\tat "), err);

@@ -116,7 +116,12 @@ class BenchDeviceTest {
                     "--json", json.toString());
             double first = (System.nanoTime() - t0) / 1e9;
             assertEquals(0, run.status(), run.err());
-            assertEquals("", run.err());
+            assertEquals("", run.errors());
+            List<String> progress = run.err().lines().toList();
+            assertEquals(2, progress.size(), run.err());
+            assertTrue(progress.get(0).startsWith("  > " + serial + ": staging the model in /data/local/tmp/isptool-run-"),
+                    run.err());
+            assertEquals("  > " + serial + ": benchmark_model --delegate cpu", progress.get(1));
             System.out.println(run.out());
             assertTrue(run.out().contains(serial + " (StandIn 9, SM8550, Android SDK 34, arm64-v8a), 4 threads"), run.out());
             assertTrue(run.out().matches("(?s).*\\n  " + serial.replace(".", "\\.")
@@ -187,18 +192,50 @@ class BenchDeviceTest {
         }
     }
 
+    /**
+     * The profile's rows name the ONNX node of each op: the fixture is a profile of syenet_isp as
+     * convert writes it (its output tensors and node indices), and the model carries the mapping.
+     */
     @Test
-    void profileOpsAsksForTheProfileAndSumsItUp() throws Exception {
+    void profileOpsAsksForTheProfileAndSumsItUpWithTheOnnxNodes() throws Exception {
         Path profiled = StandInBenchmarkModel.printing(dir, fixture("newest_op_profile.log"), "", 0);
+        Path syenet = dir.resolve("syenet_isp.tflite");
+        assertEquals(0, TestFiles.isptool("convert", TestFiles.testdata("syenet_isp.onnx").toString(), "-o",
+                syenet.toString()).status());
         try (DeviceStandIn phone = phone("p", profiled)) {
-            TestFiles.Run run = bench("--device", serial(phone), "--delegate", "cpu", "--profile-ops");
+            Path json = dir.resolve("ops.json");
+            TestFiles.Run run = TestFiles.isptool("bench", syenet.toString(), "--device", serial(phone), "--delegate", "cpu",
+                    "--profile-ops", "--json", json.toString());
             assertEquals(0, run.status(), run.err());
-            assertTrue(benchmarkCommands(phone).get(0).endsWith("--use_xnnpack=false --enable_op_profiling=true"),
-                    phone.commands.toString());
+            assertTrue(benchmarkCommands(phone).get(0).endsWith("--use_xnnpack=false --enable_op_profiling=true"
+                    + " --op_profiling_output_mode=csv --op_profiling_output_file=ops.csv"
+                    + " --profiling_output_csv_file=ops.csv"), phone.commands.toString());
             String out = run.out();
             assertTrue(out.contains("  ops of " + serial(phone) + "/cpu: 4 ops, 16.39 ms per run in all; slowest:\n"
-                    + "    CONV_2D                10.80 ms   65.8%  /body/conv3/Conv\n"), out);
+                    + "    CONV_2D                10.80 ms   65.8%  /body/compress/Conv_output_0  (ONNX node"
+                    + " /body/compress/Conv)\n"
+                    + "    CONV_2D                 4.10 ms   25.0%  /head/compress/Conv_output_0  (ONNX node"
+                    + " /head/compress/Conv)\n"), out);
             assertTrue(out.contains("    by op type:\n    CONV_2D                14.90 ms   90.9%  2 ops\n"), out);
+            JsonNode ops = new ObjectMapper().readTree(json.toFile()).get("runs").get(0).get("ops");
+            assertEquals("/shuffle/DepthToSpace", ops.get(3).get("onnx_node").asText());
+            assertEquals(16, ops.get(3).get("node_index").asInt());
+            assertNoRunFolderLeft(phone);
+
+            TestFiles.Run foreign = bench("--device", serial(phone), "--delegate", "cpu", "--profile-ops");
+            assertEquals(0, foreign.status(), foreign.err());
+            assertTrue(foreign.out().contains("/body/compress/Conv_output_0\n"), "acnet has no such op: " + foreign.out());
+        }
+        String log = fixture("newest_op_profile.log");
+        String withoutTable = log.substring(0, log.indexOf("\nProfiling Info for Benchmark Initialization"));
+        Path csvTool = StandInBenchmarkModel.profilingToCsv(dir, withoutTable, fixture("op_profile.csv"));
+        try (DeviceStandIn phone = phone("csv", csvTool)) {
+            TestFiles.Run run = TestFiles.isptool("bench", syenet.toString(), "--device", serial(phone), "--delegate", "cpu",
+                    "--profile-ops");
+            assertEquals(0, run.status(), run.err());
+            assertTrue(run.out().contains("  ops of " + serial(phone) + "/cpu: 4 ops, 16.39 ms per run in all; slowest:\n"
+                    + "    CONV_2D                10.80 ms   65.8%  /body/compress/Conv_output_0  (ONNX node"
+                    + " /body/compress/Conv)\n"), "read from the CSV file: " + run.out());
             assertNoRunFolderLeft(phone);
         }
         TestFiles.Run host = bench("--host", "--profile-ops");
@@ -215,7 +252,7 @@ class BenchDeviceTest {
             assertTrue(run.out().contains("partial (2 kernels, 12/15 ops, 3 partitions)"), run.out());
             assertEquals("isptool: " + model + ": " + serial(phone) + "/nnapi:qti-dsp did not run fully on the delegate"
                     + " (partial (2 kernels, 12/15 ops, 3 partitions)) and --require-full-delegation is set; see which ops fall back with"
-                    + " --json, or drop the flag\n", run.err());
+                    + " --json, or drop the flag\n", run.errors());
             assertTrue(benchmarkCommands(phone).get(0).endsWith(
                     "--use_nnapi=true --nnapi_accelerator_name=qti-dsp --use_xnnpack=false"), phone.commands.toString());
             assertNoRunFolderLeft(phone);
@@ -237,7 +274,7 @@ class BenchDeviceTest {
             assertTrue(out.contains("/nnapi: no result: Failed to apply NNAPI delegate."), out);
             assertEquals("isptool: " + model + ": device '" + serial(phone) + "' (StandIn_9): benchmark_model failed"
                     + " (exit 1) with --delegate nnapi: Failed to apply NNAPI delegate. Benchmarking failed.; the other rows"
-                    + " are above; run that delegate alone with --keep to look into it\n", run.err());
+                    + " are above; run that delegate alone with --keep to look into it\n", run.errors());
             JsonNode runs = new ObjectMapper().readTree(json.toFile()).get("runs");
             assertEquals(3, runs.size());
             assertTrue(runs.get(1).get("failure").asText().contains("Failed to apply NNAPI delegate"), runs.toString());
@@ -253,7 +290,7 @@ class BenchDeviceTest {
             assertEquals(Main.EXIT_DEVICE, run.status(), run.err());
             assertEquals("isptool: device '" + serial(phone) + "' (StandIn_9): benchmark_model failed (exit 1) with"
                     + " --delegate nnapi: Failed to apply NNAPI delegate. Benchmarking failed.; run again with --keep and"
-                    + " look in the run folder, or try another --delegate\n", run.err());
+                    + " look in the run folder, or try another --delegate\n", run.errors());
             assertEquals("", run.out());
             assertNoRunFolderLeft(phone);
         }
@@ -264,9 +301,9 @@ class BenchDeviceTest {
         try (DeviceStandIn phone = phone("p", StandInBenchmarkModel.crashes(dir))) {
             TestFiles.Run run = bench("--device", serial(phone));
             assertEquals(Main.EXIT_DEVICE, run.status(), run.err());
-            assertTrue(run.err().startsWith("isptool: device '" + serial(phone) + "' (StandIn_9): benchmark_model was killed"
+            assertTrue(run.errors().startsWith("isptool: device '" + serial(phone) + "' (StandIn_9): benchmark_model was killed"
                     + " by signal 11 (SIGSEGV) (exit 139) with --delegate xnnpack"), run.err());
-            assertEquals(1, run.err().lines().count(), run.err());
+            assertEquals(1, run.errors().lines().count(), run.err());
             assertNoRunFolderLeft(phone);
         }
     }
@@ -276,7 +313,7 @@ class BenchDeviceTest {
         try (DeviceStandIn phone = phone("p", StandInBenchmarkModel.hangs(dir))) {
             TestFiles.Run run = bench("--device", serial(phone), "--timeout", "2");
             assertEquals(Main.EXIT_DEVICE, run.status(), run.err());
-            assertTrue(run.err().startsWith("isptool: device '" + serial(phone) + "' (StandIn_9): '/data/local/tmp/benchmark_model"
+            assertTrue(run.errors().startsWith("isptool: device '" + serial(phone) + "' (StandIn_9): '/data/local/tmp/benchmark_model"
                     + " --graph=model.tflite"), run.err());
             assertTrue(run.err().endsWith("did not finish within 2 s and was killed on the device; raise --timeout or lower"
                     + " --runs\n"), run.err());
@@ -322,7 +359,7 @@ class BenchDeviceTest {
         TestFiles.Run run = bench("--device", "R5CT000NOPE");
         assertEquals(Main.EXIT_DEVICE, run.status(), run.err());
         assertEquals("isptool: device 'R5CT000NOPE' not found: it is neither attached nor connected (see 'adb devices -l');"
-                + " plug it in, or run 'adb connect HOST:PORT' for a network device\n", run.err());
+                + " plug it in, or run 'adb connect HOST:PORT' for a network device\n", run.errors());
     }
 
     @Test
@@ -331,7 +368,7 @@ class BenchDeviceTest {
             TestFiles.Run run = bench("--device", serial(phone));
             assertEquals(Main.EXIT_DEVICE, run.status(), run.err());
             assertEquals("isptool: device '" + serial(phone) + "' did not authorize this computer: accept the 'Allow USB"
-                    + " debugging' dialog on the device (or add this adb key to the device farm), then run again\n", run.err());
+                    + " debugging' dialog on the device (or add this adb key to the device farm), then run again\n", run.errors());
         }
     }
 
@@ -340,7 +377,7 @@ class BenchDeviceTest {
         try (DeviceStandIn phone = new DeviceStandIn(dir.resolve("p")).start(0)) {
             TestFiles.Run run = bench("--device", serial(phone));
             assertEquals(Main.EXIT_DEVICE, run.status(), run.err());
-            assertTrue(run.err().startsWith("isptool: device '" + serial(phone) + "' (StandIn_9) has no"
+            assertTrue(run.errors().startsWith("isptool: device '" + serial(phone) + "' (StandIn_9) has no"
                     + " /data/local/tmp/benchmark_model: pass --benchmark-binary PATH"), run.err());
             assertEquals(List.of(), phone.pushes);
         }
@@ -361,7 +398,7 @@ class BenchDeviceTest {
             TestFiles.Run run = bench("--device", serial(phone), "--benchmark-binary", binary.toString());
             assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.err());
             assertEquals("isptool: " + binary + ": built for x86_64 (ELF machine 62) but device '" + serial(phone)
-                    + "' is arm64-v8a; pass --benchmark-binary with a benchmark_model built for arm64-v8a\n", run.err());
+                    + "' is arm64-v8a; pass --benchmark-binary with a benchmark_model built for arm64-v8a\n", run.errors());
             assertEquals(List.of(), phone.pushes);
             assertNoRunFolderLeft(phone);
         }
@@ -383,7 +420,7 @@ class BenchDeviceTest {
         try (DeviceStandIn phone = new DeviceStandIn(dir.resolve("p")).property("ro.product.cpu.abi", abi).start(0)) {
             TestFiles.Run run = bench("--device", serial(phone), "--benchmark-binary", binary.toString());
             assertEquals(Main.EXIT_DEVICE, run.status(), run.err());
-            assertTrue(run.err().startsWith("isptool: device '" + serial(phone) + "' (StandIn_9): benchmark_model with"
+            assertTrue(run.errors().startsWith("isptool: device '" + serial(phone) + "' (StandIn_9): benchmark_model with"
                     + " --delegate xnnpack printed no inference timings"), run.err());
             DeviceStandIn.Push push = phone.pushes.get(0);
             assertEquals("/data/local/tmp/isptool-cache/benchmark_model", push.path());
@@ -393,6 +430,56 @@ class BenchDeviceTest {
             assertTrue(phone.commands.stream().anyMatch(c -> c.contains("&& (./benchmark_model --graph=model.tflite ")),
                     phone.commands.toString());
             assertNoRunFolderLeft(phone);
+        }
+    }
+
+    @Test
+    void nnapiRunsListTheAcceleratorsTheDeviceOffers() throws Exception {
+        Path partial = StandInBenchmarkModel.printing(dir, fixture("fail_nnapi_partial.log"), "", 0);
+        try (DeviceStandIn phone = phone("p", partial)) {
+            Path json = dir.resolve("nnapi.json");
+            TestFiles.Run run = bench("--device", serial(phone), "--delegate", "nnapi", "--json", json.toString());
+            assertEquals(0, run.status(), run.err());
+            assertTrue(run.out().contains("\n  NNAPI accelerators: qti-dsp, qti-gpu, nnapi-reference\n"), run.out());
+            JsonNode facts = new ObjectMapper().readTree(json.toFile()).get("devices").get(serial(phone));
+            assertEquals("[\"qti-dsp\",\"qti-gpu\",\"nnapi-reference\"]", facts.get("nnapi_accelerators").toString());
+
+            TestFiles.Run cpu = bench("--device", serial(phone), "--delegate", "cpu");
+            assertEquals(0, cpu.status(), cpu.err());
+        }
+        Path unknown = StandInBenchmarkModel.printing(dir, fixture("fail_nnapi_unknown_accelerator.log"), "", 1);
+        try (DeviceStandIn phone = phone("q", unknown)) {
+            TestFiles.Run run = bench("--device", serial(phone), "--delegate", "nnapi:npu");
+            assertEquals(Main.EXIT_DEVICE, run.status(), run.err());
+            assertTrue(run.errors().contains("Could not find the specified NNAPI accelerator: npu. Must be one of:"
+                    + " {qti-dsp,qti-gpu,nnapi-reference}."), run.err());
+            assertEquals(1, run.errors().lines().count(), run.err());
+            assertNoRunFolderLeft(phone);
+        }
+    }
+
+    /** Of several devices, one that cannot run is a row without result beside the others, then exit 4 naming it. */
+    @Test
+    void oneDeviceOfSeveralThatFailsIsARowThenExit4() throws Exception {
+        try (DeviceStandIn a = phone("a", StandInBenchmarkModel.succeeding(dir));
+                DeviceStandIn bare = new DeviceStandIn(dir.resolve("b")).start(0)) {
+            Path json = dir.resolve("two.json");
+            TestFiles.Run run = bench("--device", serial(a) + "," + serial(bare), "--runs", "5", "--json", json.toString());
+            assertEquals(Main.EXIT_DEVICE, run.status(), run.err());
+            assertTrue(run.out().matches("(?s).*\\n  " + serial(a).replace(".", "\\.") + " +xnnpack +18\\.04 .*"), run.out());
+            String why = "device '" + serial(bare) + "' (StandIn_9) has no /data/local/tmp/benchmark_model: pass"
+                    + " --benchmark-binary PATH";
+            assertTrue(run.out().contains(model + ": " + serial(bare) + ": no result: " + why), run.out());
+            assertTrue(run.out().contains("  " + serial(bare) + "/xnnpack: no result: " + why), run.out());
+            assertTrue(run.errors().startsWith("isptool: " + model + ": " + why), run.err());
+            assertTrue(run.errors().endsWith("; the other rows are above\n"), run.err());
+            assertEquals(1, run.errors().lines().count(), run.err());
+            JsonNode j = new ObjectMapper().readTree(json.toFile());
+            assertTrue(j.get("devices").get(serial(bare)).get("failure").asText().startsWith(why));
+            assertEquals(2, j.get("runs").size());
+            assertTrue(j.get("runs").get(0).get("ok").asBoolean());
+            assertFalse(j.get("runs").get(1).get("ok").asBoolean());
+            assertNoRunFolderLeft(a);
         }
     }
 

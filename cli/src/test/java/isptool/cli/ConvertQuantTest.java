@@ -128,6 +128,35 @@ class ConvertQuantTest {
         assertTrue(int16Activations, "some CONV_2D computes in int16");
     }
 
+    /**
+     * mai_isp ends in Tanh → DepthToSpace: int8's fixed tanh scale 1/128 caps its narrow output, so
+     * the tail stays float and the line says by how much; --strict-int8 keeps it integer, and loses.
+     */
+    @Test
+    void aFixedScaleTanhOutputStaysFloatUnlessStrictInt8() throws IOException {
+        List<String> base = List.of("convert", TestFiles.testdata("mai_isp.onnx").toString(), "--precision", "int8",
+                "--calibration", TestFiles.testdata("calib/raw64").toString(), "--bayer", "RGGB", "--report");
+        List<String> tail = new ArrayList<>(base);
+        tail.addAll(List.of(tmp.resolve("tail.json").toString(), "-o", tmp.resolve("tail.tflite").toString()));
+        TestFiles.Run run = TestFiles.isptool(tail.toArray(String[]::new));
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("    kept float32: /Tanh, /shuffle/DepthToSpace\n"
+                + "      /Tanh (TANH): its int8 output scale 1/128 caps the output at "), run.out());
+        List<String> strict = new ArrayList<>(base);
+        strict.addAll(List.of(tmp.resolve("strict.json").toString(), "-o", tmp.resolve("strict.tflite").toString(),
+                "--strict-int8"));
+        TestFiles.Run strictRun = TestFiles.isptool(strict.toArray(String[]::new));
+        assertEquals(0, strictRun.status(), strictRun.err());
+        assertFalse(strictRun.out().contains("kept float32"), strictRun.out());
+        assertIntegerBetweenBorders(TfliteModel.open(tmp.resolve("strict.tflite")), TfliteType.INT8);
+        ObjectMapper json = new ObjectMapper();
+        double withTail = json.readTree(tmp.resolve("tail.json").toFile()).get("quantization").get("quality")
+                .get("calibration").get(0).get("psnr_mean_db").asDouble();
+        double strictPsnr = json.readTree(tmp.resolve("strict.json").toFile()).get("quantization").get("quality")
+                .get("calibration").get(0).get("psnr_mean_db").asDouble();
+        assertTrue(withTail > strictPsnr + 10, withTail + " vs strict " + strictPsnr);
+    }
+
     /** --float-ops keeps the matching node in float32 inside the integer model. */
     @Test
     void floatOpsKeepsANodeFloat() throws IOException {

@@ -44,6 +44,12 @@ final class TestFiles {
 
     /** Exit status and the text printed on stdout and stderr. */
     record Run(int status, String out, String err) {
+        /** stderr without bench's progress lines: the error lines (and anything unexpected). */
+        String errors() {
+            StringBuilder sb = new StringBuilder();
+            err.lines().filter(l -> !l.startsWith(BenchCommand.PROGRESS)).forEach(l -> sb.append(l).append('\n'));
+            return sb.toString();
+        }
     }
 
     /** isptool in a JVM of its own (what native libraries print to stderr is seen too), output to log. */

@@ -10,12 +10,13 @@ import java.util.Map;
  * Everything one benchmark run said, from benchmark_model's output or from the host bench: the
  * tool era, the flags it echoed, init and first-inference time (us), warm-up and inference
  * statistics, memory, delegates created and their outcome, partition lines, per-op profile rows,
- * failure lines and the last ERROR line. Missing figures are null; lists are never null.
+ * failure lines, the last ERROR line and the NNAPI accelerators the device offers (printed by
+ * NNAPI runs). Missing figures are null; lists are never null.
  */
 public record BenchResult(ToolEra era, Map<String, String> flags, Double modelSizeMb, Double initUs,
         Double firstInferenceUs, BenchStats warmup, BenchStats inference, BenchMemory memory,
         List<String> delegatesCreated, List<DelegateOutcome> outcomes, List<Partitioning> partitions,
-        List<OpProfileRow> ops, List<String> failures, String lastError) {
+        List<OpProfileRow> ops, List<String> failures, String lastError, List<String> nnapiAccelerators) {
 
     public BenchResult {
         flags = Collections.unmodifiableMap(new LinkedHashMap<>(flags));
@@ -25,6 +26,19 @@ public record BenchResult(ToolEra era, Map<String, String> flags, Double modelSi
         partitions = List.copyOf(partitions);
         ops = List.copyOf(ops);
         failures = List.copyOf(failures);
+        nnapiAccelerators = List.copyOf(nnapiAccelerators);
+    }
+
+    /** A run that produced nothing: only why (e.g. the device dropped off before it ran). */
+    public static BenchResult failed(String problem) {
+        return new BenchResult(ToolEra.UNKNOWN, Map.of(), null, null, null, null, null, null, List.of(), List.of(),
+                List.of(), List.of(), List.of(problem), null, List.of());
+    }
+
+    /** The same result with these op profile rows (e.g. with their ONNX nodes named). */
+    public BenchResult withOps(List<OpProfileRow> rows) {
+        return new BenchResult(era, flags, modelSizeMb, initUs, firstInferenceUs, warmup, inference, memory,
+                delegatesCreated, outcomes, partitions, rows, failures, lastError, nnapiAccelerators);
     }
 
     /** Whether the run produced inference timings. */
@@ -84,6 +98,7 @@ public record BenchResult(ToolEra era, Map<String, String> flags, Double modelSi
         m.put("ops", list(ops.stream().map(OpProfileRow::toJson).toList()));
         m.put("failures", failures);
         m.put("last_error", lastError);
+        m.put("nnapi_accelerators", nnapiAccelerators);
         return m;
     }
 

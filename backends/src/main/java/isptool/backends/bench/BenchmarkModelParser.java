@@ -37,7 +37,15 @@ public final class BenchmarkModelParser {
     private static final Pattern FAILED_APPLY = Pattern.compile("^Failed to apply (\\S+) delegate");
     private static final Pattern REPLACING = Pattern.compile("^Replacing (\\d+) (?:out of (\\d+) )?node\\(s\\) with"
             + " delegate \\(([^)]*)\\) node, yielding (\\d+) partitions?(?: for subgraph (\\d+))?");
-    private static final List<String> FAILURES = List.of("Failed to apply", "Benchmarking failed",
+    /** Newer tools (nnapi_delegate_provider.cc): {@code NNAPI accelerators available: [a,b]}. */
+    private static final Pattern ACCELERATORS = Pattern.compile("^NNAPI accelerators available: \\[(.*)]$");
+    /** Older tools (benchmark_tflite_model.cc): {@code nnapi accelerator name: [X] (Available: a,b)}. */
+    private static final Pattern ACCELERATORS_OLD = Pattern.compile(
+            "^nnapi accelerator name: \\[.*] \\(Available: (.*)\\)$", Pattern.CASE_INSENSITIVE);
+    /** The delegate (nnapi_delegate.cc), for an --nnapi_accelerator_name the device does not have. */
+    private static final Pattern NO_ACCELERATOR = Pattern.compile(
+            "^Could not find the specified NNAPI accelerator: .*\\. Must be one of: \\{(.*)}\\.?$");
+    private static final List<String> FAILURES = List.of("Could not find the specified NNAPI accelerator","Failed to apply", "Benchmarking failed",
             "Disallowed CPU fallback detected", "Failed to load model", "Failed to invoke", "Failed to allocate tensors");
 
     private ToolEra era = ToolEra.UNKNOWN;
@@ -59,6 +67,7 @@ public final class BenchmarkModelParser {
     private final List<Partitioning> partitions = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private String lastError;
+    private final List<String> accelerators = new ArrayList<>();
     private final OpProfileTable table = new OpProfileTable();
 
     private BenchmarkModelParser() {
@@ -110,7 +119,14 @@ public final class BenchmarkModelParser {
             }
         }
         Matcher m;
-        if ((m = FLAG.matcher(t)).matches()) {
+        if ((m = ACCELERATORS.matcher(t)).matches() || (m = ACCELERATORS_OLD.matcher(t)).matches()
+                || (m = NO_ACCELERATOR.matcher(t)).matches()) {
+            for (String a : m.group(1).split(",")) {
+                if (!a.isBlank() && !accelerators.contains(a.strip())) {
+                    accelerators.add(a.strip());
+                }
+            }
+        } else if ((m = FLAG.matcher(t)).matches()) {
             flags.putIfAbsent(m.group(1).strip(), m.group(2));
         } else if (RUNNING.matcher(t).find()) {
             phase++;
@@ -241,7 +257,7 @@ public final class BenchmarkModelParser {
         BenchStats w = withAverage(warmup, warmupAvg);
         BenchStats inf = withAverage(inference, inferenceAvg);
         return new BenchResult(era, flags, modelSizeMb, initUs != null ? initUs : sessionInitUs, firstUs, w, inf, memory,
-                created, outcomes, partitions, table.rows(), failures, lastError);
+                created, outcomes, partitions, table.rows(), failures, lastError, accelerators);
     }
 
     /** The stat line's figures, with the summary's average where the stat line printed none. */

@@ -66,7 +66,7 @@ public final class HostBench {
                     delta(procStatusMb("VmRSS"), rssStart), nanToNull(procStatusMb("VmHWM")), peakHeapMb());
             return new BenchResult(ToolEra.HOST, flags(model, o), Files.size(model) / (1024.0 * 1024), initUs, firstUs, warmup,
                     inference, memory, o.xnnpack() ? List.of("XNNPACK") : List.of(),
-                    o.xnnpack() ? outcomes(runner) : List.of(), partitions(runner), List.of(), List.of(), null);
+                    o.xnnpack() ? outcomes(runner) : List.of(), partitions(runner), List.of(), List.of(), null, List.of());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

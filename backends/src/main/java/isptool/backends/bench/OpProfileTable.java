@@ -96,10 +96,6 @@ final class OpProfileTable {
         int nameAt = columns[8];
         String name = nameAt >= 0 && nameAt < cells.size()
                 ? String.join(text ? "\t" : ",", cells.subList(nameAt, cells.size())) : "";
-        name = name.strip();
-        if (name.startsWith("[") && name.endsWith("]")) {
-            name = name.substring(1, name.length() - 1);
-        }
         Double avg = cell(cells, columns[3]);
         if (avg == null) {
             return text && inRunOrder;

@@ -1,5 +1,6 @@
 package isptool.backends.layout;
 
+import isptool.backends.tflite.lower.OpTable;
 import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Shape;
@@ -31,18 +32,6 @@ public final class LayoutPlan {
     /** A data-moving transpose the plan could not avoid: before node's input, from one layout to another. */
     public record Transpose(Node node, Value value, Layout from, Layout to, String reason) {
     }
-
-    private static final Set<String> SPATIAL = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool",
-            "GlobalAveragePool", "GlobalMaxPool", "Resize", "Upsample", "DepthToSpace", "SpaceToDepth",
-            "BatchNormalization", "InstanceNormalization", "LRN");
-    private static final Set<String> ELEMENTWISE = Set.of("Relu", "PRelu", "LeakyRelu", "Clip", "Tanh", "Sigmoid",
-            "HardSigmoid", "HardSwish", "Elu", "Selu", "Gelu", "Erf", "Softplus", "Softsign", "Sqrt", "Reciprocal",
-            "Abs", "Neg", "Exp", "Log", "Add", "Sub", "Mul", "Div", "Pow", "Min", "Max", "Sum", "Mean", "Identity",
-            "Cast", "Floor", "Ceil", "Round", "Sign", "Not", "Equal", "Less", "Greater", "Where", "And", "Or",
-            "Dropout", "Sin", "Cos");
-    private static final Set<String> SAME_LAYOUT_WITH_AXES = Set.of("Concat", "Split", "Softmax", "LogSoftmax",
-            "LayerNormalization", "Slice", "Pad", "ArgMax", "ArgMin", "ReduceMean", "ReduceSum", "ReduceMax",
-            "ReduceMin", "ReduceProd", "ReduceL2", "Gather", "Expand", "Tile");
 
     private final Map<Value, Layout> layouts = new HashMap<>();
     private final Set<Node> aliases = new LinkedHashSet<>();
@@ -114,10 +103,11 @@ public final class LayoutPlan {
         String op = n.opType();
         Value x = firstVariable(n);
         Layout in = x == null ? null : layoutOf(x);
-        if (SPATIAL.contains(op) && rank(x) == 4) {
+        LayoutClass kind = OpTable.layoutClass(op);
+        if (kind == LayoutClass.SPATIAL && rank(x) == 4) {
             require(n, x, Layout.NHWC, op + " runs on NHWC");
             setAll(n, Layout.NHWC);
-        } else if (ELEMENTWISE.contains(op)) {
+        } else if (kind == LayoutClass.ELEMENTWISE) {
             Layout out = widestLayout(n);
             for (Value v : n.inputs()) {
                 if (v != null && !v.isConstant() && rank(v) == out.rank()) {
@@ -125,7 +115,7 @@ public final class LayoutPlan {
                 }
             }
             setAll(n, out);
-        } else if (SAME_LAYOUT_WITH_AXES.contains(op) && in != null) {
+        } else if (kind == LayoutClass.AXES && in != null) {
             for (Value v : n.inputs()) {
                 if (v != null && !v.isConstant() && rank(v) == in.rank()) {
                     require(n, v, in, op + " operands must share a layout");
@@ -134,12 +124,11 @@ public final class LayoutPlan {
             for (Value o : n.outputs()) {
                 layouts.put(o, rank(o) == in.rank() ? in : dropped(in, n, o));
             }
-        } else if (op.equals("Transpose") && in != null) {
+        } else if (kind == LayoutClass.TRANSPOSE && in != null) {
             long[] perm = n.getInts("perm", reversed(in.rank()));
             layouts.put(n.output(0), in.afterTranspose(perm));
             aliases.add(n);
-        } else if ((op.equals("Squeeze") || op.equals("Unsqueeze") || op.equals("Reshape") || op.equals("Flatten"))
-                && in != null) {
+        } else if (kind == LayoutClass.RESHAPE && in != null) {
             planReshape(n, x, in);
         } else {
             for (Value v : n.inputs()) {

@@ -83,6 +83,9 @@ final class IntegerQuantizer {
         CalibrationMethod method = options.method();
         Map<String, TensorStats> stats = Calibration.run(m, g, plan, calib, method != CalibrationMethod.MINMAX,
                 progress);
+        if (act == DType.INT8 && options.ioType() == IoType.FLOAT32 && !options.strictInt8()) {
+            FixedScaleOutputs.choose(m, stats).forEach(floatOps::putIfAbsent);
+        }
         Map<Integer, double[]> ranges = new HashMap<>();
         for (int t = 0; t < m.tensors.size(); t++) {
             TensorStats s = stats.get(m.tensor(t).name);

@@ -126,17 +126,19 @@ class BenchmarkModelParserTest {
 
     private static List<OpProfileRow> expectedOps() {
         return List.of(
-                new OpProfileRow("CONV_2D", null, 4.210, 4.102, 25.021, 25.021, 0.0, 1, "/head/Conv"),
-                new OpProfileRow("PRELU", null, 0.861, 0.844, 5.148, 30.169, 0.0, 1, "/head/act/PRelu"),
-                new OpProfileRow("CONV_2D", null, 10.912, 10.795, 65.846, 96.015, 0.0, 1, "/body/conv3/Conv"),
-                new OpProfileRow("DEPTH_TO_SPACE", null, 0.660, 0.653, 3.985, 100.0, 0.0, 1, "output"));
+                new OpProfileRow("CONV_2D", null, 4.210, 4.102, 25.021, 25.021, 0.0, 1, "[/head/compress/Conv_output_0]:0"),
+                new OpProfileRow("PRELU", null, 0.861, 0.844, 5.148, 30.169, 0.0, 1, "[/head_act/PRelu_output_0]:1"),
+                new OpProfileRow("CONV_2D", null, 10.912, 10.795, 65.846, 96.015, 0.0, 1, "[/body/compress/Conv_output_0]:6"),
+                new OpProfileRow("DEPTH_TO_SPACE", null, 0.660, 0.653, 3.985, 100.0, 0.0, 1, "[output]:16"));
     }
 
     @Test
     void opProfileCsvReadsTheFirstBlockWithQuotedNames() throws IOException {
         List<OpProfileRow> rows = BenchmarkModelParser.parseOpProfileCsv(fixture("op_profile.csv"));
         List<OpProfileRow> expected = new java.util.ArrayList<>(expectedOps());
-        expected.set(3, new OpProfileRow("DEPTH_TO_SPACE", null, 0.660, 0.653, 3.985, 100.0, 0.0, 1, "output,0"));
+        expected.set(3, new OpProfileRow("DEPTH_TO_SPACE", null, 0.660, 0.653, 3.985, 100.0, 0.0, 1, "[output, extra]:16"));
+        assertEquals("output, extra", rows.get(3).name());
+        assertEquals(16, rows.get(3).nodeIndex());
         assertEquals(expected, rows);
     }
 
@@ -180,6 +182,25 @@ class BenchmarkModelParserTest {
         assertStats(r.warmup(), 40, 15002.0, 12110.0, 11980.0, 15002.0, 12344.1, 512.0, 11990.0, 12150.0, 13020.0);
         assertStats(r.inference(), 83, 12101.0, 12055.0, 11902.0, 13377.0, 12087.9, 188.0, 11931.0, 12060.0, 12410.0);
         assertTrue(r.ok());
+        assertEquals(List.of("qti-dsp", "qti-gpu", "nnapi-reference"), r.nnapiAccelerators());
+    }
+
+    @Test
+    void anAcceleratorTheDeviceLacksFailsAndTheListIsKept() throws IOException {
+        BenchResult r = parse("fail_nnapi_unknown_accelerator.log");
+        assertFalse(r.ok());
+        assertEquals(List.of("qti-dsp", "qti-gpu", "nnapi-reference"), r.nnapiAccelerators());
+        assertEquals("Could not find the specified NNAPI accelerator: npu. Must be one of:"
+                + " {qti-dsp,qti-gpu,nnapi-reference}. Failed to apply NNAPI delegate. Benchmarking failed.", r.problem());
+    }
+
+    /** Older tools print the list beside the chosen name (benchmark_tflite_model.cc of 1.15 to 2.2). */
+    @Test
+    void olderToolsPrintTheListBesideTheAcceleratorName() {
+        BenchResult r = BenchmarkModelParser.parse("STARTING!\nUse nnapi : [1]\n"
+                + "nnapi accelerator name: [] (Available: mtk-neuron,mtk-gpu,nnapi-reference)\n");
+        assertEquals(List.of("mtk-neuron", "mtk-gpu", "nnapi-reference"), r.nnapiAccelerators());
+        assertEquals(List.of(), BenchmarkModelParser.parse("INFO: STARTING!\nINFO: Use NNAPI: [0]\n").nnapiAccelerators());
     }
 
     @Test

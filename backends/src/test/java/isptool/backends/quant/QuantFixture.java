@@ -115,8 +115,13 @@ public final class QuantFixture {
 
     QuantResult quantize(Precision p, CalibrationMethod method, boolean biasCorrection, String floatOps)
             throws IOException {
+        return quantize(p, method, biasCorrection, floatOps, false);
+    }
+
+    QuantResult quantize(Precision p, CalibrationMethod method, boolean biasCorrection, String floatOps,
+            boolean strictInt8) throws IOException {
         QuantOptions o = new QuantOptions(p, IoType.FLOAT32, method, biasCorrection,
-                floatOps == null ? null : java.util.regex.Pattern.compile(floatOps));
+                floatOps == null ? null : java.util.regex.Pattern.compile(floatOps), strictInt8);
         return Quantizer.quantize(floatModel, g, plan, p.isInteger() ? calibration(16) : null, o, Progress.NONE);
     }
 

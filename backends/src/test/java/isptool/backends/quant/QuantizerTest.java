@@ -281,4 +281,34 @@ class QuantizerTest {
         }
         assertTrue(f.psnr(f.model(r)) > 60);
     }
+
+    /**
+     * --per-layer on tensors whose NCHW and NHWC shapes are equal ([1,16,16,16]): each TFLite
+     * tensor is brought into ONNX order by the layout plan, never matched by its shape, also for a
+     * MaxPool kept float, and for values of a model's own permute (stored relabelled); a wrong
+     * match shows as a cosine far from 1.
+     */
+    @Test
+    void perLayerComparesSquareShapesInThePlannedLayout() throws IOException {
+        SmallGraph s = new SmallGraph(1, 16, 32, 32);
+        Value c = s.conv("conv1", s.input(), 16, 3);
+        Value pool = s.node("MaxPool", "pool",
+                n -> n.set("kernel_shape", new long[] {2, 2}).set("strides", new long[] {2, 2}), c);
+        Value nhwc = s.node("Transpose", "to_nhwc", n -> n.set("perm", new long[] {0, 2, 3, 1}), pool);
+        Value scaled = s.node("Mul", "scale", nhwc, s.constant("gamma", new long[] {16}, s.random(16, 1.0)));
+        Value back = s.node("Transpose", "to_nchw", n -> n.set("perm", new long[] {0, 3, 1, 2}), scaled);
+        QuantFixture f = s.finish(s.conv("conv2", back, 16, 3), tmp);
+        for (String floatOps : new String[] {null, "pool"}) {
+            for (Precision p : new Precision[] {Precision.INT8, Precision.INT16X8}) {
+                Path model = f.write(f.quantize(p, Quantizer.DEFAULT_METHOD, true, floatOps), p + "-" + floatOps);
+                List<QualityReport.Row> rows = QualityReport.compare(model, f.g, f.plan, f.image(5), true);
+                List<String> tensors = rows.stream().map(QualityReport.Row::tensor).toList();
+                assertTrue(tensors.containsAll(List.of("conv1_out", "pool_out", "scale_out", "y")), tensors.toString());
+                for (QualityReport.Row r : rows) {
+                    assertTrue(r.comparison().cosine() > 0.999 && r.comparison().psnr() > 35,
+                            p + " float-ops " + floatOps + ": " + r);
+                }
+            }
+        }
+    }
 }

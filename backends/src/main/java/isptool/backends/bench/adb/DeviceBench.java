@@ -36,6 +36,8 @@ public final class DeviceBench {
     public record Result(DeviceFacts facts, List<Row> rows, double seconds) {
     }
 
+    private static final String PROFILE_CSV = "ops.csv";
+
     private DeviceBench() {
     }
 
@@ -85,11 +87,23 @@ public final class DeviceBench {
     public static String commandLine(String binary, String delegate, Options o) {
         return binary + " --graph=model.tflite --num_threads=" + o.threads() + " --num_runs=" + o.runs()
                 + " --warmup_runs=" + o.warmup() + " --min_secs=" + plain(o.minSecs()) + " " + delegateFlags(delegate)
-                + (o.profileOps() ? " --enable_op_profiling=true" : "");
+                + (o.profileOps() ? " --enable_op_profiling=true " + PROFILE_CSV_FLAGS : "");
     }
+
+    /**
+     * The op profile as a CSV file in the run folder: newer tools take the first two flags, older ones
+     * the third; a tool that knows none only warns ("Unconsumed cmdline flags") and prints the text table.
+     */
+    static final String PROFILE_CSV_FLAGS = "--op_profiling_output_mode=csv --op_profiling_output_file=" + PROFILE_CSV
+            + " --profiling_output_csv_file=" + PROFILE_CSV;
 
     /** Runs the bench on one ready device. */
     public static Result run(AdbDevice device, Path model, Options o) {
+        return run(device, model, o, line -> { });
+    }
+
+    /** Runs the bench on one ready device, saying each step (staging, each delegate's run) to progress. */
+    public static Result run(AdbDevice device, Path model, Options o, java.util.function.Consumer<String> progress) {
         long t0 = System.nanoTime();
         DeviceFacts facts = device.facts();
         String binary;
@@ -114,11 +128,16 @@ public final class DeviceBench {
                 if (o.keep()) {
                     folder.keep();
                 }
+                progress.accept(device.serial() + ": staging " + (o.binary() != null ? "benchmark_model and " : "")
+                        + "the model in " + folder.path());
                 if (o.binary() != null) {
                     folder.stage(o.binary(), "benchmark_model", 0755);
                 }
                 folder.stage(model, "model.tflite", 0644);
+                int n = 0;
                 for (String delegate : o.delegates()) {
+                    progress.accept(device.serial() + ": benchmark_model --delegate " + delegate
+                            + (o.delegates().size() > 1 ? " (" + ++n + " of " + o.delegates().size() + ")" : ""));
                     try {
                         rows.add(runOne(device, folder, binary, delegate, o));
                     } catch (RunFailed f) {
@@ -144,6 +163,10 @@ public final class DeviceBench {
         long t0 = System.nanoTime();
         ShellResult r = folder.run(command, o.timeout());
         BenchResult parsed = BenchmarkModelParser.parse(r.output());
+        String csv = o.profileOps() ? folder.take(PROFILE_CSV) : null;
+        if (csv != null && parsed.ops().isEmpty()) {
+            parsed = parsed.withOps(BenchmarkModelParser.parseOpProfileCsv(csv));
+        }
         BenchRun run = new BenchRun(device.serial(), delegate, parsed);
         double seconds = (System.nanoTime() - t0) / 1e9;
         String failure = r.exitCode() != 0

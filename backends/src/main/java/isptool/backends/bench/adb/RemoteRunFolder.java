@@ -46,6 +46,17 @@ public final class RemoteRunFolder implements AutoCloseable {
         return target;
     }
 
+    /**
+     * The text of file {@code name} in this folder, removed afterwards (a later run writes it anew);
+     * null when the file is not there.
+     */
+    public String take(String name) {
+        String file = AdbDevice.quote(path + "/" + name);
+        ShellResult r = device.shell("if [ -f " + file + " ]; then cat " + file + " && rm -f " + file + "; else exit 3; fi",
+                AdbClient.QUICK);
+        return r.exitCode() == 0 ? r.stdout() : null;
+    }
+
     /** {@code --keep}: leave the folder on the device for inspection. */
     public void keep() {
         keep = true;

@@ -26,7 +26,8 @@
  *       per delegate; parse {@code r.output()} (stdout then stderr; merged already on legacy
  *       devices) and judge {@code r.exitCode()} (1 = benchmark failed, 128+N = killed by signal N).
  *       A timeout throws {@link isptool.backends.bench.adb.DeviceTimeoutException} after killing the
- *       remote process. {@code --profile-ops} CSV: {@code device.pull(run.path() + "/ops.csv", local)}.</li>
+ *       remote process. {@code --profile-ops}: the CSV file the run wrote, {@code run.take("ops.csv")}
+ *       (null from tools that print only the text table).</li>
  *   <li>Leaving the try block stops what still runs and removes the folder, after failures too.
  *       Ctrl-C: a shutdown hook calls {@code run.stopProcess()} and {@code run.close()}.</li>
  * </ol>
@@ -34,7 +35,7 @@
  * <h2>Errors</h2>
  * Device and adb failures (state, drop-off, push failed, no space, timeout) are
  * {@link isptool.backends.bench.adb.DeviceException}: one line naming the device; the cli's
- * ErrorHandler is to map it to exit status 4 when {@code bench --device} is wired (not done yet).
+ * ErrorHandler maps it to exit status 4.
  * A bad binary is a {@code ModelException} (exit 2).
  *
  * <h2>Facts the code relies on (BENCH.md §2, and observed with adb 29)</h2>

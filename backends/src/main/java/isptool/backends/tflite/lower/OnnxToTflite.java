@@ -1,80 +1,25 @@
 package isptool.backends.tflite.lower;
 
-import static java.util.Map.entry;
-
 import isptool.backends.layout.LayoutPlan;
 import isptool.backends.tflite.TfliteBuilder;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
 import isptool.graph.Node;
 import isptool.graph.Value;
-import java.util.Map;
 import java.util.TreeSet;
-import org.tensorflow.lite.schema.BuiltinOperator;
 
 /**
  * Lowers an ONNX-level graph (after reparam and tflite-prep, shapes inferred) to a float32 TFLite
- * model in the layout the {@link LayoutPlan} chose. Anything not in {@link #TABLE}, or not exact
+ * model in the layout the {@link LayoutPlan} chose. Anything without a lowering in {@link OpTable}, or not exact
  * there, is refused with the node, the op and the reason: a wrong model is never written.
  */
 public final class OnnxToTflite {
-    /** ONNX op -> how it becomes TFLite operators: the core table and the families kept in their own classes. */
-    static final Map<String, Lowering> TABLE = merge(core(), MathLowerings.TABLE, TensorLowerings.TABLE);
-
-    private static Map<String, Lowering> core() {
-        return Map.ofEntries(
-            entry("Conv", ConvLowering::lower),
-            entry("ConvTranspose", ConvTransposeLowering::lower),
-            entry("LRN", LrnLowering::lower),
-            entry("MaxPool", PoolLowering::maxPool),
-            entry("AveragePool", PoolLowering::averagePool),
-            entry("GlobalMaxPool", PoolLowering::globalMaxPool),
-            entry("Resize", ResizeLowering::lower),
-            entry("Gemm", DenseLowering::gemm),
-            entry("MatMul", DenseLowering::matMul),
-            entry("Relu", ElementwiseLowering::clamp),
-            entry("Clip", ElementwiseLowering::clamp),
-            entry("PRelu", ElementwiseLowering::prelu),
-            entry("LeakyRelu", ElementwiseLowering::leakyRelu),
-            entry("Tanh", ElementwiseLowering.unary(BuiltinOperator.TANH)),
-            entry("Sigmoid", ElementwiseLowering.unary(BuiltinOperator.LOGISTIC)),
-            entry("Add", ElementwiseLowering.binary(BuiltinOperator.ADD)),
-            entry("Sub", ElementwiseLowering.binary(BuiltinOperator.SUB)),
-            entry("Mul", ElementwiseLowering.binary(BuiltinOperator.MUL)),
-            entry("Div", ElementwiseLowering.binary(BuiltinOperator.DIV)),
-            entry("Pow", PowLowering::lower),
-            entry("Sqrt", ElementwiseLowering.unary(BuiltinOperator.SQRT)),
-            entry("GlobalAveragePool", AxisLowering::globalAveragePool),
-            entry("DepthToSpace", AxisLowering::depthToSpace),
-            entry("Concat", AxisLowering::concat),
-            // the plan stores input and output in ONNX's row-major order (transposing before if needed)
-            entry("Reshape", ShapeLowering::reshape),
-            entry("Flatten", ShapeLowering::reshape),
-            entry("Squeeze", ShapeLowering::reshape),
-            entry("Unsqueeze", ShapeLowering::reshape),
-            entry("Identity", (n, cx) -> cx.alias(n, n.output(0), n.input(0))),
-            entry("Transpose", ShapeLowering::transpose));
-    }
-
-    @SafeVarargs
-    private static Map<String, Lowering> merge(Map<String, Lowering>... tables) {
-        Map<String, Lowering> all = new java.util.HashMap<>();
-        for (Map<String, Lowering> t : tables) {
-            for (Map.Entry<String, Lowering> e : t.entrySet()) {
-                if (all.put(e.getKey(), e.getValue()) != null) {
-                    throw new IllegalStateException("two lowerings for " + e.getKey());
-                }
-            }
-        }
-        return Map.copyOf(all);
-    }
-
     private OnnxToTflite() {
     }
 
     /** The ONNX ops convert can lower, sorted. */
     public static TreeSet<String> supportedOps() {
-        return new TreeSet<>(TABLE.keySet());
+        return OpTable.loweredOps();
     }
 
     /**
@@ -99,7 +44,7 @@ public final class OnnxToTflite {
         if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
             throw new ModelException(where + "custom domain \"" + n.domain() + "\" has no TFLite lowering");
         }
-        if (!TABLE.containsKey(n.opType())) {
+        if (OpTable.lowering(n.opType()) == null) {
             throw new ModelException(where + n.opType() + " has no TFLite lowering yet (convert supports "
                     + String.join(", ", supportedOps()) + ")");
         }
@@ -128,7 +73,7 @@ public final class OnnxToTflite {
                 continue;
             }
             checkLowerable(g, n);
-            Lowering l = TABLE.get(n.opType());
+            Lowering l = OpTable.lowering(n.opType());
             int firstOperator = cx.builder().operatorCount();
             cx.at(n);
             l.lower(n, cx);

@@ -60,6 +60,17 @@ public final class StandInBenchmarkModel {
         return "'" + text.replace("'", "'\\''") + "'";
     }
 
+    /**
+     * A newer tool asked for a CSV op profile ({@code --op_profiling_output_file=F}): writes
+     * {@code csv} to F in its working folder instead of printing the table, then prints {@code stdout}
+     * (a run's log without the table) and exits 0.
+     */
+    public static Path profilingToCsv(Path dir, String stdout, String csv) throws IOException {
+        return script(dir, "for a in \"$@\"; do case \"$a\" in --op_profiling_output_file=*) printf '%s' " + quoted(csv)
+                + " > \"${a#--op_profiling_output_file=}\" ;; esac; done\n"
+                + "echo \"INFO: args: $*\"\nprintf '%s' " + quoted(stdout) + "\n");
+    }
+
     /** NNAPI could not be applied: ERROR lines on stderr, exit 1. */
     public static Path delegateFails(Path dir) throws IOException {
         return script(dir, "echo 'INFO: STARTING!'\n"

@@ -1,0 +1,58 @@
+package isptool.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import isptool.graph.ModelException;
+import isptool.graph.io.RegularFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code bench --psnr-from REPORT.json}: the fidelity a convert {@code --report} states, for the MAI
+ * score. A quantized model's is its PSNR against float32 on the calibration samples (the lowest
+ * output's mean), else on the held-out input; a float model's is the verification PSNR against
+ * onnxruntime (the lowest output's).
+ */
+record ReportFidelity(double psnrDb, String source) {
+    static ReportFidelity read(Path report) {
+        RegularFiles.require(report, report.toString(), "the JSON file convert --report wrote");
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(Files.readString(report));
+        } catch (JsonProcessingException e) {
+            throw new ModelException(report + ": not JSON (" + e.getOriginalMessage() + "); give the file convert --report"
+                    + " wrote");
+        } catch (IOException e) {
+            throw new ModelException(report + ": cannot read: " + e.getMessage());
+        }
+        JsonNode quality = root.path("quantization").path("quality");
+        Double psnr = lowest(quality.path("calibration"), "psnr_mean_db");
+        if (psnr != null) {
+            return new ReportFidelity(psnr, "quantized vs float32, calibration samples");
+        }
+        psnr = lowest(quality.path("held_out").path("outputs"), "psnr_db");
+        if (psnr != null) {
+            return new ReportFidelity(psnr, "quantized vs float32, held-out input");
+        }
+        psnr = lowest(root.path("verification").path("outputs"), "psnr_db");
+        if (psnr != null) {
+            return new ReportFidelity(psnr, "TFLite vs onnxruntime");
+        }
+        throw new ModelException(report + ": holds no PSNR (no quantization quality, no verification); give the"
+                + " --report of a convert that verified, or --psnr DB");
+    }
+
+    /** The lowest finite value of field over the rows, null when there is none. */
+    private static Double lowest(JsonNode rows, String field) {
+        Double low = null;
+        for (JsonNode row : rows) {
+            JsonNode v = row.path(field);
+            if (v.isNumber() && Double.isFinite(v.asDouble())) {
+                low = low == null ? v.asDouble() : Math.min(low, v.asDouble());
+            }
+        }
+        return low;
+    }
+}
