@@ -103,7 +103,7 @@ class TestdataVerdictsTest {
             fsrcnn        int8 nnapi-30 fully     {}
             fsrcnn        int8 gpu      fully     {}
             fsrcnn        int8 htp-v73  fully     {}
-            mai_isp       int8 nnapi-29 partially {QUANTIZE=1}
+            mai_isp       int8 nnapi-29 partially {DEQUANTIZE=1,QUANTIZE=1}
             mai_isp       int8 nnapi-30 fully     {}
             mai_isp       int8 gpu      fully     {}
             mai_isp       int8 htp-v73  fully     {}
