@@ -1,22 +1,18 @@
 package isptool.cli;
 
 import isptool.backends.calib.CalibrationInputs;
+import isptool.backends.convert.FloatConversion;
 import isptool.backends.layout.LayoutPlan;
 import isptool.backends.quant.AutoPrecision;
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.QuantOptions;
-import isptool.backends.tflite.TfliteBuilder;
 import isptool.backends.tflite.TfliteModel;
-import isptool.backends.tflite.lower.OnnxToTflite;
 import isptool.graph.Graph;
 import isptool.graph.io.AtomicFiles;
-import isptool.graph.shapes.ShapeInference;
 import isptool.passes.PassReport;
-import isptool.passes.Pipelines;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,23 +75,15 @@ final class ConvertCommand implements Callable<Integer> {
             throws Exception {
         List<String> nonFinite = NonFiniteConstants.warnings(g);
         GraphStats before = GraphStats.of(g);
-        PassReport report = new PassReport();
-        List<String> pipelines = new ArrayList<>();
-        if (!noReparam) {
-            Pipelines.reparam().run(g, report);
-            pipelines.add("reparam");
-        }
-        Pipelines.tflitePrep().run(g, report);
-        pipelines.add("tflite-prep");
-        ShapeInference.run(g);
+        FloatConversion conversion = FloatConversion.run(g, !noReparam, nhwcIo());
+        PassReport report = conversion.report();
+        List<String> pipelines = conversion.pipelines();
         GraphStats after = GraphStats.of(g);
-        OnnxToTflite.checkLowerable(g);
-        LayoutPlan plan = LayoutPlan.of(g, nhwcIo());
+        LayoutPlan plan = conversion.plan();
         Precision precision = quant.precision(spec.commandLine());
         QuantOptions quantOptions = quant.options(spec.commandLine());
         CalibrationInputs calib = quant.calibration(g, spec.commandLine());
-        TfliteBuilder model = OnnxToTflite.lower(g, plan);
-        model.write(tmp);
+        conversion.model().write(tmp);
         long t1 = System.nanoTime();
 
         TfliteModel written = TfliteModel.open(tmp);

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Takes a camera/vision network as it was trained (ONNX) and delivers what runs fast on a phone's NPU.",
-        subcommands = {ReparamCommand.class, ConvertCommand.class, InspectCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {ReparamCommand.class, ConvertCommand.class, InspectCommand.class, CheckCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status for bad input: missing/corrupt files, unsupported models, wrong arguments. */
     public static final int EXIT_BAD_INPUT = 2;

@@ -8,6 +8,7 @@ import isptool.graph.Shape;
 import isptool.graph.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -246,15 +247,23 @@ public final class TfliteRunner implements AutoCloseable {
      * execution plan, so the model's nodes still in the plan are the ones TFLite runs itself.
      */
     private int countDelegated() {
+        return model.operators().size() - undelegatedOperators().size();
+    }
+
+    /**
+     * The model's operators TFLite runs on its own kernels, by index (the rest XNNPACK took when
+     * tensors were first allocated; before that, every operator).
+     */
+    public List<Integer> undelegatedOperators() {
         int ops = model.operators().size();
         IntPointer plan = interpreter.execution_plan();
-        int own = 0;
+        List<Integer> own = new ArrayList<>();
         for (long i = 0; i < plan.limit(); i++) {
             if (plan.get(i) < ops) {
-                own++;
+                own.add(plan.get(i));
             }
         }
-        return ops - own;
+        return own;
     }
 
     private int[][] currentDims() {

@@ -25,7 +25,7 @@ import java.util.function.IntFunction;
  * random images as calibration and evaluation data, and the PSNR of a quantized model's output
  * against onnxruntime.
  */
-final class QuantFixture {
+public final class QuantFixture {
     final Graph g;
     final LayoutPlan plan;
     final Path floatModel;
@@ -94,7 +94,7 @@ final class QuantFixture {
     }
 
     /** n calibration samples made by the function. */
-    static CalibrationSource source(int n, IntFunction<Map<String, Tensor>> samples) {
+    public static CalibrationSource source(int n, IntFunction<Map<String, Tensor>> samples) {
         return new CalibrationSource() {
             @Override
             public int size() {
