@@ -1,0 +1,55 @@
+package isptool.passes.target;
+
+import isptool.graph.Graph;
+import isptool.graph.Node;
+import isptool.graph.Value;
+import isptool.passes.OpRewrite;
+import isptool.passes.PassReport;
+import isptool.passes.target.TargetCaps.Capability;
+
+/**
+ * A mean over H and W (ReduceMean axes [2, 3] keepdims 1, or GlobalAveragePool; both become MEAN)
+ * on a target without MEAN (NNAPI before API 28), as one average pool over the whole image.
+ *
+ * Before: y[n,c,0,0] = ReduceMean(x[n,c,:,:])           (x of shape [N, C, H, W])
+ * After:  y = AveragePool(x, kernel [H, W], stride 1, no padding)
+ * Math: one window covering all H*W pixels: the same sum of the same values divided by H*W;
+ *   kernels may sum in another order (rounding only).
+ * Refuses: keepdims 0 (the result would need a RESHAPE as well), axes other than exactly [2, 3],
+ *   an unknown shape.
+ */
+public final class MeanAsAveragePool extends OpRewrite {
+    private final TargetCaps caps;
+
+    public MeanAsAveragePool(TargetCaps caps) {
+        super("ReduceMean", "GlobalAveragePool");
+        this.caps = caps;
+    }
+
+    @Override
+    protected boolean rewrite(Graph g, Node n, PassReport report) {
+        if (!caps.lacks(Capability.MEAN)) {
+            return false;
+        }
+        Value x = NodeChain.floatInput(n);
+        int rank = x == null ? -1 : x.shape().rank();
+        long[] axes = n.is("GlobalAveragePool") ? new long[] {2, 3} : x == null ? null : ReduceAxes.of(n, rank);
+        String why = x == null ? "only float32 tensors of static shape are rewritten"
+                : axes == null ? "its axes are computed at run time"
+                : !ReduceAxes.spatial(axes, rank) ? "it does not reduce exactly H and W of a rank-4 tensor"
+                : n.getInt("keepdims", 1) == 0 ? "keepdims 0 would need a reshape after the pool" : null;
+        if (why != null) {
+            report.refused(name(), n.name(), "left as is (needs MEAN): " + why);
+            return false;
+        }
+        long h = x.shape().dim(2);
+        long w = x.shape().dim(3);
+        NodeChain c = NodeChain.replacing(g, n);
+        Node pool = c.into("AveragePool", x);
+        pool.set("kernel_shape", new long[] {h, w});
+        pool.set("strides", new long[] {1, 1});
+        pool.set("pads", new long[] {0, 0, 0, 0});
+        report.applied(name(), n.name(), n.opType() + " over H, W -> AveragePool " + h + "x" + w);
+        return true;
+    }
+}
