@@ -19,6 +19,7 @@ import isptool.passes.reparam.FuseQcuScale;
 import isptool.passes.reparam.MergeConcatOfConvs;
 import isptool.passes.reparam.MergeParallelConvs;
 import isptool.passes.reparam.MergeSequentialConvs;
+import isptool.passes.target.BilinearResizeAsConvTranspose;
 import isptool.passes.target.ClipAsRelus;
 import isptool.passes.target.DivByConstantAsMul;
 import isptool.passes.target.HardSwishAsClip;
@@ -77,7 +78,8 @@ public final class Pipelines {
                 new ClipAsRelus(caps),
                 new DivByConstantAsMul(caps),
                 new ReduceSumAsMean(caps),
-                new MeanAsAveragePool(caps)));
+                new MeanAsAveragePool(caps),
+                new BilinearResizeAsConvTranspose(caps)));
     }
 
     /** Only the clean-up every command needs before looking at a graph (inspect, check). */

@@ -260,4 +260,48 @@ class TargetSwapsTest {
         assertTrue(TargetCaps.named("nnapi-29").lacks(TargetCaps.Capability.HARD_SWISH));
         assertFalse(TargetCaps.named("nnapi-30").lacks(TargetCaps.Capability.HALF_PIXEL_RESIZE));
     }
+
+    /** Bilinear half-pixel Resize to the given size (sizes input), as PyTorch's F.interpolate exports it. */
+    private static Value resize(SmallGraph s, String name, Value x, String ctm, long... size) {
+        Value y = s.node("Resize", name, x, s.g.valueNamed(""), s.g.valueNamed(""), s.ints(name + ".sizes", size));
+        Node n = y.producer();
+        n.set("mode", "linear");
+        n.set("coordinate_transformation_mode", ctm);
+        isptool.graph.shapes.ShapeInference.infer(s.g, n);
+        return y;
+    }
+
+    @Test
+    void bilinearHalfPixelResizeBy2And4BecomesEdgePadAndConvTransposeBeforeApi30() throws IOException {
+        SmallGraph s = new SmallGraph(914);
+        Value x = s.input("x", 1, 3, 5, 7);
+        Value up2 = resize(s, "up2", x, "half_pixel", 1, 3, 10, 14);
+        s.output(resize(s, "up4", up2, "pytorch_half_pixel", 1, 3, 40, 28), "y");
+
+        Folding f = swap(s, TargetCaps.nnapi(29));
+
+        assertEquals(0, f.count("Resize"), f.describe());
+        assertEquals(2, f.count("ConvTranspose"), f.describe());
+        f.assertApplied("BilinearResizeAsConvTranspose", "bilinear x2x2", "4x4 stride 2x2");
+        f.assertApplied("BilinearResizeAsConvTranspose", "bilinear x4x2", "8x4 stride 4x2");
+        Map<String, Integer> ops = tflite(f);
+        assertFalse(ops.containsKey("RESIZE_BILINEAR"), ops.toString());
+        assertEquals(2, ops.get("TRANSPOSE_CONV"), ops.toString());
+    }
+
+    @Test
+    void bilinearResizeBy3IsRefusedUnlessApproximationsAreAllowed() throws IOException {
+        SmallGraph s = new SmallGraph(915);
+        Value x = s.input("x", 1, 2, 4, 4);
+        s.output(resize(s, "up3", x, "half_pixel", 1, 2, 12, 12), "y");
+
+        Folding refused = swap(s, TargetCaps.nnapi(29));
+        assertEquals(1, refused.count("Resize"));
+        refused.assertRefused("BilinearResizeAsConvTranspose", "not a power of two", "allow approximations");
+
+        Folding approx = swap(s, TargetCaps.nnapi(29).withApprox(true));
+        assertEquals(0, approx.count("Resize"));
+        approx.assertApplied("BilinearResizeAsConvTranspose", "weights rounded to float32");
+        assertFalse(tflite(approx).containsKey("RESIZE_BILINEAR"));
+    }
 }
