@@ -22,6 +22,7 @@ import isptool.passes.reparam.MergeSequentialConvs;
 import isptool.passes.target.BilinearResizeAsConvTranspose;
 import isptool.passes.target.ClipAsRelus;
 import isptool.passes.target.DivByConstantAsMul;
+import isptool.passes.target.GeluAsTanh;
 import isptool.passes.target.HardSwishAsClip;
 import isptool.passes.target.MeanAsAveragePool;
 import isptool.passes.target.PReluAsRelus;
@@ -79,7 +80,8 @@ public final class Pipelines {
                 new DivByConstantAsMul(caps),
                 new ReduceSumAsMean(caps),
                 new MeanAsAveragePool(caps),
-                new BilinearResizeAsConvTranspose(caps)));
+                new BilinearResizeAsConvTranspose(caps),
+                new GeluAsTanh(caps)));
     }
 
     /** Only the clean-up every command needs before looking at a graph (inspect, check). */
