@@ -6,7 +6,6 @@ import isptool.graph.Node;
 import isptool.graph.Shape;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
-import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.target.TargetCaps.Capability;
 
@@ -33,12 +32,9 @@ import isptool.passes.target.TargetCaps.Capability;
  *   factor that is not a power of two (its weights, e.g. 1/3, are rounded to float32) unless
  *   approximations are allowed.
  */
-public final class BilinearResizeAsConvTranspose extends OpRewrite {
-    private final TargetCaps caps;
-
+public final class BilinearResizeAsConvTranspose extends TargetSwap {
     public BilinearResizeAsConvTranspose(TargetCaps caps) {
-        super("Resize");
-        this.caps = caps;
+        super(caps, "Resize");
     }
 
     @Override
@@ -53,19 +49,17 @@ public final class BilinearResizeAsConvTranspose extends OpRewrite {
         Value x = NodeChain.floatInput(n);
         long[] f = x == null ? null : factors(x.shape(), n.output(0).shape());
         String why = g.opset() < 11 ? "opset " + g.opset() + " is before Resize's coordinate modes"
-                : x == null ? "only float32 tensors of static shape are rewritten"
+                : x == null ? FLOAT_ONLY
                 : n.getInt("antialias", 0) != 0 ? "antialias is set"
                 : f == null ? "only N and C kept and H, W scaled by integer factors are rewritten"
                 : !scalesAgree(n, f) ? "its scales input differs from the integer factors of the sizes" : null;
         if (why != null) {
-            report.refused(name(), n.name(), "left as is (needs half_pixel_centers): " + why);
-            return false;
+            return keep(report, n, "half_pixel_centers", why);
         }
         boolean exact = Long.bitCount(f[0]) == 1 && Long.bitCount(f[1]) == 1;
         if (!exact && !caps.allowApprox()) {
-            report.refused(name(), n.name(), "left as is (needs half_pixel_centers): factor " + f[0] + "x" + f[1]
+            return keep(report, n, "half_pixel_centers", "factor " + f[0] + "x" + f[1]
                     + " is not a power of two, so its weights are not exact in float32; allow approximations to swap it");
-            return false;
         }
         double[] wh = tent(f[0]);
         double[] ww = tent(f[1]);

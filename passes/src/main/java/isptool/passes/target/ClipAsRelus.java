@@ -3,7 +3,6 @@ package isptool.passes.target;
 import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Value;
-import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.target.TargetCaps.Capability;
 
@@ -24,12 +23,9 @@ import isptool.passes.target.TargetCaps.Capability;
  * Refuses: bounds computed at run time; m or h not exact in float32; 1/h not exact (h not a power
  *   of two) unless approximations are allowed, then the relative error of 1/h is reported.
  */
-public final class ClipAsRelus extends OpRewrite {
-    private final TargetCaps caps;
-
+public final class ClipAsRelus extends TargetSwap {
     public ClipAsRelus(TargetCaps caps) {
-        super("Clip");
-        this.caps = caps;
+        super(caps, "Clip");
     }
 
     @Override
@@ -43,9 +39,8 @@ public final class ClipAsRelus extends OpRewrite {
         }
         Value x = NodeChain.floatInput(n);
         if (x == null || r == null) {
-            report.refused(name(), n.name(), "left as is (needs MINIMUM/MAXIMUM): " + (r == null
-                    ? "its bounds are computed at run time" : "only float32 tensors of static shape are rewritten"));
-            return false;
+            return keep(report, n, "MINIMUM/MAXIMUM", (r == null
+                    ? "its bounds are computed at run time" : FLOAT_ONLY));
         }
         boolean lo = r[0] != Double.NEGATIVE_INFINITY;
         boolean hi = r[1] != Double.POSITIVE_INFINITY;
@@ -57,17 +52,15 @@ public final class ClipAsRelus extends OpRewrite {
         String approx = "";
         if (lo && hi) {
             if (!NodeChain.isFloat(m) || !NodeChain.isFloat(h) || h <= 0) {
-                report.refused(name(), n.name(), "left as is (needs MINIMUM/MAXIMUM): centre " + m + " or half-width "
+                return keep(report, n, "MINIMUM/MAXIMUM", "centre " + m + " or half-width "
                         + h + " of [" + r[0] + ", " + r[1] + "] is not exact in float32");
-                return false;
             }
             if (!NodeChain.reciprocalIsExact(h)) {
                 double err = Math.abs((float) (1 / h) * h - 1);
                 if (!caps.allowApprox()) {
-                    report.refused(name(), n.name(), "left as is (needs MINIMUM/MAXIMUM): half-width " + h
+                    return keep(report, n, "MINIMUM/MAXIMUM", "half-width " + h
                             + " is not a power of two, so 1/h is not exact in float32 (relative error "
                             + String.format("%.2g", err) + "); allow approximations to swap it");
-                    return false;
                 }
                 approx = String.format(" (approximate: 1/h relative error %.2g)", err);
             }

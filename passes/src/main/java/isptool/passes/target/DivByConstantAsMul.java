@@ -4,7 +4,6 @@ import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
-import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.target.TargetCaps.Capability;
 
@@ -20,12 +19,9 @@ import isptool.passes.target.TargetCaps.Capability;
  *   approximations are allowed, then the largest relative error of a written reciprocal is
  *   reported (at most half an ulp, 6e-8, plus the product's own rounding).
  */
-public final class DivByConstantAsMul extends OpRewrite {
-    private final TargetCaps caps;
-
+public final class DivByConstantAsMul extends TargetSwap {
     public DivByConstantAsMul(TargetCaps caps) {
-        super("Div");
-        this.caps = caps;
+        super(caps, "Div");
     }
 
     @Override
@@ -36,9 +32,8 @@ public final class DivByConstantAsMul extends OpRewrite {
         Value x = NodeChain.floatInput(n);
         Tensor c = Graph.constant(n.input(1));
         if (x == null || c == null || x.isConstant()) {
-            report.refused(name(), n.name(), "left as is (needs DIV): " + (x == null
-                    ? "only float32 tensors of static shape are rewritten" : "the divisor is not a constant"));
-            return false;
+            return keep(report, n, "DIV", (x == null
+                    ? FLOAT_ONLY : "the divisor is not a constant"));
         }
         double[] v = c.toDoubles();
         double worst = 0;
@@ -51,10 +46,9 @@ public final class DivByConstantAsMul extends OpRewrite {
             v[i] = r;
         }
         if (worst > 0 && (!caps.allowApprox() || !Double.isFinite(worst))) {
-            report.refused(name(), n.name(), "left as is (needs DIV): 1/c is not exact in float32 (the divisor is"
+            return keep(report, n, "DIV", "1/c is not exact in float32 (the divisor is"
                     + " not a power of two; relative error up to " + String.format("%.2g", worst)
                     + "); allow approximations to swap it");
-            return false;
         }
         NodeChain ch = NodeChain.replacing(g, n);
         ch.into("Mul", x, ch.constant(Tensor.ofDoublesAsFloat(c.shape(), v)));

@@ -5,7 +5,6 @@ import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
-import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.target.TargetCaps.Capability;
 import java.util.SplittableRandom;
@@ -26,16 +25,13 @@ import java.util.SplittableRandom;
  *   constants that are not 1/2, 1 and sqrt(2) to float32 precision; intermediate values read
  *   elsewhere.
  */
-public final class GeluAsTanh extends OpRewrite {
+public final class GeluAsTanh extends TargetSwap {
     private static final double SQRT2 = Math.sqrt(2);
     private static final double K = Math.sqrt(2 / Math.PI);
     private static final double C3 = 0.044715;
 
-    private final TargetCaps caps;
-
     public GeluAsTanh(TargetCaps caps) {
-        super("Gelu", "Erf");
-        this.caps = caps;
+        super(caps, "Gelu", "Erf");
     }
 
     @Override
@@ -60,14 +56,11 @@ public final class GeluAsTanh extends OpRewrite {
             exact = false;
         }
         if (x.dtype() != DType.FLOAT || x.shape() == null) {
-            report.refused(name(), root.name(), "left as is (needs GELU): only float32 tensors of static shape are"
-                    + " rewritten");
-            return false;
+            return keep(report, root, "GELU", FLOAT_ONLY);
         }
         if (!exact && !caps.allowApprox()) {
-            report.refused(name(), root.name(), "left as is (needs GELU): erf GELU has no exact form in TFLite ops"
+            return keep(report, root, "GELU", "erf GELU has no exact form in TFLite ops"
                     + " the target runs; allow approximations for its tanh form (" + error() + ")");
-            return false;
         }
         NodeChain c = NodeChain.replacing(g, root);
         Value cube = c.op("Mul", c.op("Mul", x, x), x);

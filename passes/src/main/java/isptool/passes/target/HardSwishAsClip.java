@@ -3,7 +3,6 @@ package isptool.passes.target;
 import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Value;
-import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.target.TargetCaps.Capability;
 
@@ -19,12 +18,9 @@ import isptool.passes.target.TargetCaps.Capability;
  *   then + beta), so the rewrite differs from the op only where a kernel fuses them (a few ulp).
  * Refuses: a non-float32 tensor or an unknown shape.
  */
-public final class HardSwishAsClip extends OpRewrite {
-    private final TargetCaps caps;
-
+public final class HardSwishAsClip extends TargetSwap {
     public HardSwishAsClip(TargetCaps caps) {
-        super("HardSigmoid", "HardSwish");
-        this.caps = caps;
+        super(caps, "HardSigmoid", "HardSwish");
     }
 
     @Override
@@ -35,8 +31,7 @@ public final class HardSwishAsClip extends OpRewrite {
         }
         Value x = NodeChain.floatInput(n);
         if (x == null) {
-            report.refused(name(), n.name(), "left as is: only float32 tensors of static shape are rewritten");
-            return false;
+            return keep(report, n, swish ? "HARD_SWISH" : "RELU_0_TO_1", FLOAT_ONLY);
         }
         double alpha = swish ? 1 / 6.0 : n.getFloat("alpha", 0.2f);
         double beta = swish ? 0.5 : n.getFloat("beta", 0.5f);

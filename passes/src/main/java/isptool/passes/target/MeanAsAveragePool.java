@@ -3,7 +3,6 @@ package isptool.passes.target;
 import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Value;
-import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.target.TargetCaps.Capability;
 
@@ -18,12 +17,9 @@ import isptool.passes.target.TargetCaps.Capability;
  * Refuses: keepdims 0 (the result would need a RESHAPE as well), axes other than exactly [2, 3],
  *   an unknown shape.
  */
-public final class MeanAsAveragePool extends OpRewrite {
-    private final TargetCaps caps;
-
+public final class MeanAsAveragePool extends TargetSwap {
     public MeanAsAveragePool(TargetCaps caps) {
-        super("ReduceMean", "GlobalAveragePool");
-        this.caps = caps;
+        super(caps, "ReduceMean", "GlobalAveragePool");
     }
 
     @Override
@@ -34,13 +30,12 @@ public final class MeanAsAveragePool extends OpRewrite {
         Value x = NodeChain.floatInput(n);
         int rank = x == null ? -1 : x.shape().rank();
         long[] axes = n.is("GlobalAveragePool") ? new long[] {2, 3} : x == null ? null : ReduceAxes.of(n, rank);
-        String why = x == null ? "only float32 tensors of static shape are rewritten"
+        String why = x == null ? FLOAT_ONLY
                 : axes == null ? "its axes are computed at run time"
                 : !ReduceAxes.spatial(axes, rank) ? "it does not reduce exactly H and W of a rank-4 tensor"
                 : n.getInt("keepdims", 1) == 0 ? "keepdims 0 would need a reshape after the pool" : null;
         if (why != null) {
-            report.refused(name(), n.name(), "left as is (needs MEAN): " + why);
-            return false;
+            return keep(report, n, "MEAN", why);
         }
         long h = x.shape().dim(2);
         long w = x.shape().dim(3);

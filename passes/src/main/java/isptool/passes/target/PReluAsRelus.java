@@ -4,7 +4,6 @@ import isptool.graph.Graph;
 import isptool.graph.Node;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
-import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.target.TargetCaps.Capability;
 
@@ -20,12 +19,9 @@ import isptool.passes.target.TargetCaps.Capability;
  * Refuses: a slope computed at run time, a slope that does not broadcast to x's shape (it would
  *   widen the result), a non-float32 tensor.
  */
-public final class PReluAsRelus extends OpRewrite {
-    private final TargetCaps caps;
-
+public final class PReluAsRelus extends TargetSwap {
     public PReluAsRelus(TargetCaps caps) {
-        super("PRelu", "LeakyRelu");
-        this.caps = caps;
+        super(caps, "PRelu", "LeakyRelu");
     }
 
     @Override
@@ -36,8 +32,7 @@ public final class PReluAsRelus extends OpRewrite {
         }
         Value x = NodeChain.floatInput(n);
         if (x == null) {
-            report.refused(name(), n.name(), "left as is: only float32 tensors of static shape are rewritten");
-            return false;
+            return keep(report, n, leaky ? "LEAKY_RELU" : "PRELU", FLOAT_ONLY);
         }
         Tensor negSlope;
         if (leaky) {
@@ -45,9 +40,8 @@ public final class PReluAsRelus extends OpRewrite {
         } else {
             Tensor a = Graph.constant(n.input(1));
             if (a == null || !x.shape().equals(n.output(0).shape())) {
-                report.refused(name(), n.name(), "left as is: " + (a == null ? "its slope is computed at run time"
-                        : "its slope broadcasts x to a larger shape"));
-                return false;
+                return keep(report, n, "PRELU", a == null ? "its slope is computed at run time"
+                        : "its slope broadcasts x to a larger shape");
             }
             double[] v = a.toDoubles();
             for (int i = 0; i < v.length; i++) {

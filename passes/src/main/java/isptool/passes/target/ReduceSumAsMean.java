@@ -5,7 +5,6 @@ import isptool.graph.Node;
 import isptool.graph.Shape;
 import isptool.graph.Tensor;
 import isptool.graph.Value;
-import isptool.passes.OpRewrite;
 import isptool.passes.PassReport;
 import isptool.passes.target.TargetCaps.Capability;
 
@@ -21,12 +20,9 @@ import isptool.passes.target.TargetCaps.Capability;
  * Refuses: axes computed at run time, noop_with_empty_axes with no axes (nothing to do), an
  *   unknown shape, n beyond 2^24 (not exact in float32).
  */
-public final class ReduceSumAsMean extends OpRewrite {
-    private final TargetCaps caps;
-
+public final class ReduceSumAsMean extends TargetSwap {
     public ReduceSumAsMean(TargetCaps caps) {
-        super("ReduceSum");
-        this.caps = caps;
+        super(caps, "ReduceSum");
     }
 
     @Override
@@ -37,18 +33,16 @@ public final class ReduceSumAsMean extends OpRewrite {
         Value x = NodeChain.floatInput(n);
         long[] axes = x == null ? null : ReduceAxes.of(n, x.shape().rank());
         if (x == null || axes == null || axes.length == 0) {
-            report.refused(name(), n.name(), "left as is (needs SUM): " + (x == null
-                    ? "only float32 tensors of static shape are rewritten" : axes == null
+            return keep(report, n, "SUM", (x == null
+                    ? FLOAT_ONLY : axes == null
                     ? "its axes are computed at run time" : "it reduces no axis"));
-            return false;
         }
         long count = 1;
         for (long a : axes) {
             count *= x.shape().dim((int) a);
         }
         if (!NodeChain.isFloat(count)) {
-            report.refused(name(), n.name(), "left as is (needs SUM): " + count + " values is not exact in float32");
-            return false;
+            return keep(report, n, "SUM", count + " values is not exact in float32");
         }
         long keep = n.getInt("keepdims", 1);
         Shape outShape = n.output(0).shape();
