@@ -27,6 +27,7 @@ import isptool.passes.target.HardSwishAsClip;
 import isptool.passes.target.MeanAsAveragePool;
 import isptool.passes.target.PReluAsRelus;
 import isptool.passes.target.ReduceSumAsMean;
+import isptool.passes.target.SubAsAdd;
 import isptool.passes.target.TargetCaps;
 import java.util.List;
 
@@ -78,6 +79,7 @@ public final class Pipelines {
                 new HardSwishAsClip(caps),
                 new ClipAsRelus(caps),
                 new DivByConstantAsMul(caps),
+                new SubAsAdd(caps),
                 new ReduceSumAsMean(caps),
                 new MeanAsAveragePool(caps),
                 new BilinearResizeAsConvTranspose(caps),

@@ -348,4 +348,20 @@ class TargetSwapsTest {
         assertTrue(c.maxAbs() < 5e-4 && c.psnr() > 80, c.toString()); // measured: 4.7e-4, 84.4 dB
         assertFalse(tflite(f).containsKey("GELU"));
     }
+
+    @Test
+    void subtractionBecomesAdditionOfTheNegationBitExactlyOnApi27() throws IOException {
+        SmallGraph s = new SmallGraph(918);
+        Value x = s.input("x", 1, 3, 5, 5);
+        Value shifted = s.node("Sub", "shift", x, s.random("mean", -0.5, 0.5, 1, 3, 1, 1));
+        s.output(s.node("Sub", "diff", shifted, s.node("Tanh", "t", x)), "y");
+
+        Folding kept = swap(s, TargetCaps.nnapi(28));
+        assertEquals(2, kept.count("Sub"));
+
+        Folding f = swap(s, TargetCaps.nnapi(27));
+        assertEquals(0, f.count("Sub"));
+        assertTrue(f.comparisons().get(0).isExact(), f.describe());
+        assertFalse(tflite(f).containsKey("SUB"));
+    }
 }

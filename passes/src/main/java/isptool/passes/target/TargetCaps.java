@@ -32,6 +32,8 @@ public record TargetCaps(String name, Set<Capability> missing, boolean allowAppr
         HARD_SWISH,
         /** RESIZE_BILINEAR with half_pixel_centers (NNAPI before API 30). */
         HALF_PIXEL_RESIZE,
+        /** SUB (NNAPI before API 28). */
+        SUB,
         /** DIV (NNAPI before API 28). */
         DIV,
         /** MEAN (NNAPI before API 28). */
@@ -66,7 +68,7 @@ public record TargetCaps(String name, Set<Capability> missing, boolean allowAppr
     public static TargetCaps nnapi(int apiLevel) {
         Set<Capability> m = EnumSet.of(Capability.GELU, Capability.RELU_0_TO_1);
         if (apiLevel < 28) {
-            m.addAll(List.of(Capability.DIV, Capability.MEAN));
+            m.addAll(List.of(Capability.SUB, Capability.DIV, Capability.MEAN));
         }
         if (apiLevel < 29) {
             m.addAll(List.of(Capability.PRELU, Capability.LEAKY_RELU, Capability.MIN_MAX, Capability.SUM));
