@@ -20,6 +20,7 @@ import isptool.passes.reparam.MergeConcatOfConvs;
 import isptool.passes.reparam.MergeParallelConvs;
 import isptool.passes.reparam.MergeSequentialConvs;
 import isptool.passes.target.BilinearResizeAsConvTranspose;
+import isptool.passes.target.ChannelMeanAsConv;
 import isptool.passes.target.ClipAsRelus;
 import isptool.passes.target.DivByConstantAsMul;
 import isptool.passes.target.GeluAsTanh;
@@ -82,6 +83,7 @@ public final class Pipelines {
                 new SubAsAdd(caps),
                 new ReduceSumAsMean(caps),
                 new MeanAsAveragePool(caps),
+                new ChannelMeanAsConv(caps),
                 new BilinearResizeAsConvTranspose(caps),
                 new GeluAsTanh(caps)));
     }

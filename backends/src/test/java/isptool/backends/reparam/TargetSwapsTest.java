@@ -364,4 +364,21 @@ class TargetSwapsTest {
         assertTrue(f.comparisons().get(0).isExact(), f.describe());
         assertFalse(tflite(f).containsKey("SUB"));
     }
+
+    /** NAFNet's LayerNorm2d mean over 16 channels: a 1x1 conv with weights 1/16; over 12 refused (1/12 inexact). */
+    @Test
+    void channelMeanBecomesOneByOneConvOnApi27WhenTheCountIsAPowerOfTwo() throws IOException {
+        SmallGraph s = new SmallGraph(919);
+        Value x = s.input("x", 1, 16, 5, 5);
+        Value mean = withAttr(s, "ReduceMean", "mean", x, "axes", new long[] {1});
+        Value twelve = withAttr(s, "ReduceMean", "mean12", s.conv("c", x, 12, 1, 1).build(), "axes", new long[] {1});
+        s.output(s.add("both", mean, twelve), "y");
+
+        Folding f = swap(s, TargetCaps.nnapi(27));
+
+        assertEquals(1, f.count("ReduceMean"), f.describe());
+        f.assertApplied("ChannelMeanAsConv", "mean over 16 channels", "(exact)");
+        f.assertRefused("ChannelMeanAsConv", "1/12 is not exact");
+        assertEquals(1, tflite(f).get("MEAN"), "only the 12-channel mean stays MEAN");
+    }
 }
