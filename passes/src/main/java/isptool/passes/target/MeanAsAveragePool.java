@@ -14,8 +14,8 @@ import isptool.passes.target.TargetCaps.Capability;
  * After:  y = AveragePool(x, kernel [H, W], stride 1, no padding)
  * Math: one window covering all H*W pixels: the same sum of the same values divided by H*W;
  *   kernels may sum in another order (rounding only).
- * Refuses: keepdims 0 (the result would need a RESHAPE as well), axes other than exactly [2, 3],
- *   an unknown shape.
+ * Refuses: keepdims 0 (the result would need a RESHAPE as well), an unknown shape, axes computed
+ *   at run time. Means over other axes are left to ChannelMeanAsConv (axis 1) or stay.
  */
 public final class MeanAsAveragePool extends TargetSwap {
     public MeanAsAveragePool(TargetCaps caps) {
@@ -28,14 +28,19 @@ public final class MeanAsAveragePool extends TargetSwap {
             return false;
         }
         Value x = NodeChain.floatInput(n);
-        int rank = x == null ? -1 : x.shape().rank();
-        long[] axes = n.is("GlobalAveragePool") ? new long[] {2, 3} : x == null ? null : ReduceAxes.of(n, rank);
-        String why = x == null ? FLOAT_ONLY
-                : axes == null ? "its axes are computed at run time"
-                : !ReduceAxes.spatial(axes, rank) ? "it does not reduce exactly H and W of a rank-4 tensor"
-                : n.getInt("keepdims", 1) == 0 ? "keepdims 0 would need a reshape after the pool" : null;
-        if (why != null) {
-            return keep(report, n, "MEAN", why);
+        if (x == null) {
+            return keep(report, n, "MEAN", FLOAT_ONLY);
+        }
+        int rank = x.shape().rank();
+        long[] axes = n.is("GlobalAveragePool") ? new long[] {2, 3} : ReduceAxes.of(n, rank);
+        if (axes == null) {
+            return keep(report, n, "MEAN", "its axes are computed at run time");
+        }
+        if (!ReduceAxes.spatial(axes, rank)) {
+            return false; // not over H, W: ChannelMeanAsConv's, or no swap (check names it)
+        }
+        if (n.getInt("keepdims", 1) == 0) {
+            return keep(report, n, "MEAN", "keepdims 0 would need a reshape after the pool");
         }
         long h = x.shape().dim(2);
         long w = x.shape().dim(3);
