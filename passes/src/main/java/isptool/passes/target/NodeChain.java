@@ -109,10 +109,6 @@ final class NodeChain {
         return String.join(", ", ops);
     }
 
-    Value output() {
-        return out;
-    }
-
     private Node add(String op, Value target, Value... ins) {
         ops.add(op);
         return g.addNode(op, name + "/" + op.toLowerCase(), Arrays.asList(ins), List.of(target));

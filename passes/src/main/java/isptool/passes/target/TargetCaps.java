@@ -51,11 +51,6 @@ public record TargetCaps(String name, Set<Capability> missing, boolean allowAppr
                 : EnumSet.copyOf(missing));
     }
 
-    /** No target given: today's output, no swap runs (the GATHER fold is part of tflite-prep). */
-    public static TargetCaps none() {
-        return new TargetCaps("none", Set.of(), false);
-    }
-
     public boolean lacks(Capability c) {
         return missing.contains(c);
     }
