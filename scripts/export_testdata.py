@@ -92,6 +92,12 @@ MODELS = [
                "In the dynamo export the global average pool is ReduceMean(axes 2,3, keepdims).",
          noopt_notes="dynamo_noopt: the ReduceMean axes come from a Reshape of Constants, the "
                      "QCU's 0.1 is a Constant node."),
+    dict(name="syenet_sr", build=M.SYENetSR, input_shape=(1, 3, 16, 16), seed=116,
+         notes="SYENet-style x2 super-resolution, RGB -> RGB: ConvRep3 head (expand 2) + PReLU, "
+               "ConvRep3 body (expand 2) + PReLU + residual Add, then the QCU 0.1*a(x)*b(x)+bias (a, b ConvRep3 "
+               "with expand 1, 12 channels each) right before PixelShuffle(2). Deploy convs: "
+               "head 1 + body 1 + QCU 2 = 4. The pixel shuffle reads the QCU's product, so CRD "
+               "-> DCR must permute both QCU convs (no GATHER)."),
     dict(name="repvgg", build=M.RepVGGNet, input_shape=(1, 3, 32, 32), seed=102,
          notes="5 RepVGG blocks: 3->8 s2 (no identity), 8->8 (BN identity), 8->8 groups=2 "
                "(BN identity), 8->16 s2 (no identity), 16->16 (BN identity). " + NOTE_TS_BN),

@@ -15,10 +15,11 @@ from .repvgg import RepVGGNet
 from .seqpad import SeqZeroPadNet
 from .sensitive import SensitiveNet
 from .syenet import SYENetISP
+from .syenet_sr import SYENetSR
 from .unet import UNetSmall
 
 __all__ = [
     "ACNet", "CSANetLike", "DBBNet", "ECBSR", "FSRCNN", "MAIISPNet", "MobileNetV2Small",
     "MobileOneNet", "NAFNetLike", "QARepVGGNet", "RepVGGNet", "SeqZeroPadNet", "SensitiveNet", "SYENetISP",
-    "UNetSmall", "count_deploy_convs", "randomize_model",
+    "SYENetSR", "UNetSmall", "count_deploy_convs", "randomize_model",
 ]

@@ -10,6 +10,7 @@ import isptool.backends.tflite.TfliteModel;
 import isptool.graph.Graph;
 import isptool.graph.io.AtomicFiles;
 import isptool.passes.PassReport;
+import isptool.passes.target.TargetCaps;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,15 @@ final class ConvertCommand implements Callable<Integer> {
                     + " nchw (the ONNX layout, with a TRANSPOSE at each such input and output).")
     String ioLayout;
 
+    @Option(names = "--target", paramLabel = "T",
+            description = "Swap ops the target lacks for exact equivalents it runs: nnapi-27 ... nnapi-35, gpu, htp,"
+                    + " htp-v68, htp-v69, htp-v73, htp-v75, cpu (default: none, today's output).")
+    String target;
+
+    @Option(names = "--allow-approx", description = "With --target: also make approximate swaps (reported with their"
+            + " error) where no exact one exists.")
+    boolean allowApprox;
+
     @CommandLine.Mixin
     CommonOptions common;
 
@@ -66,17 +76,34 @@ final class ConvertCommand implements Callable<Integer> {
         }
         verify.check(spec.commandLine());
         quant.check(spec.commandLine());
+        TargetCaps caps = targetCaps();
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.report, common.inputShapes,
-                (loaded, reference, tmp) -> run(loaded.graph(), loaded, reference, tmp, out, t0));
+                (loaded, reference, tmp) -> run(loaded.graph(), loaded, reference, tmp, out, t0, caps));
     }
 
-    private int run(Graph g, ModelLoading.Loaded loaded, Path reference, Path tmp, PrintWriter out, long t0)
-            throws Exception {
+    /** The --target profile, null without --target; an unknown name is a parameter error listing the valid ones. */
+    private TargetCaps targetCaps() {
+        if (target == null) {
+            if (allowApprox) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--allow-approx needs --target");
+            }
+            return null;
+        }
+        try {
+            return TargetCaps.named(target).withApprox(allowApprox);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--target: " + e.getMessage());
+        }
+    }
+
+    private int run(Graph g, ModelLoading.Loaded loaded, Path reference, Path tmp, PrintWriter out, long t0,
+                    TargetCaps caps) throws Exception {
         List<String> nonFinite = NonFiniteConstants.warnings(g);
         GraphStats before = GraphStats.of(g);
-        FloatConversion conversion = FloatConversion.run(g, !noReparam, nhwcIo());
+        FloatConversion conversion = FloatConversion.run(g, !noReparam, nhwcIo(), caps);
         PassReport report = conversion.report();
+        PassReport swaps = conversion.swaps();
         List<String> pipelines = conversion.pipelines();
         GraphStats after = GraphStats.of(g);
         LayoutPlan plan = conversion.plan();
@@ -97,6 +124,9 @@ final class ConvertCommand implements Callable<Integer> {
         out.printf("  passes: %s; nodes %d -> %d, Conv %d -> %d%n", String.join(", ", pipelines), before.nodes(),
                 after.nodes(), before.convs(), after.convs());
         Reports.printFolds(out, report);
+        if (caps != null) {
+            Reports.printSwaps(out, caps.name(), swaps);
+        }
         out.printf("  tflite: %d operators, %s inputs/outputs%n", written.operators().size(), nhwcIo() ? "NHWC" : "NCHW");
         ops.forEach((op, count) -> out.printf("    %s %d%n", op, count));
         out.printf("  TRANSPOSE %d%n", written.count("TRANSPOSE"));
@@ -148,6 +178,9 @@ final class ConvertCommand implements Callable<Integer> {
             json.put("after", after.toJson());
             json.put("pipelines", pipelines);
             json.put("passes", Reports.foldsJson(report));
+            if (caps != null) {
+                json.put("target", Reports.swapsJson(caps.name(), caps.allowApprox(), swaps));
+            }
             json.put("tflite", tflite);
             json.put("verification", check == null ? "skipped" : check.toJson());
             json.put("precision", precision.name().toLowerCase(Locale.ROOT));

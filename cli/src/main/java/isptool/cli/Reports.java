@@ -36,6 +36,28 @@ final class Reports {
         }
     }
 
+    /** The target swaps: each applied and each refused, under the target's name. */
+    static void printSwaps(PrintWriter out, String target, PassReport swaps) {
+        out.printf("  target %s: swaps applied: %d%n", target, swaps.applied().size());
+        for (PassReport.Entry e : swaps.applied()) {
+            out.printf("    %s: node \"%s\": %s%n", e.pass(), e.node(), e.what());
+        }
+        if (!swaps.refused().isEmpty()) {
+            out.printf("  target %s: swaps refused (the op stays): %d%n", target, swaps.refused().size());
+            for (PassReport.Entry e : swaps.refused()) {
+                out.printf("    %s: node \"%s\": %s%n", e.pass(), e.node(), e.what());
+            }
+        }
+    }
+
+    static Map<String, Object> swapsJson(String target, boolean allowApprox, PassReport swaps) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", target);
+        m.put("allow_approx", allowApprox);
+        m.put("swaps", foldsJson(swaps));
+        return m;
+    }
+
     static Map<String, Object> foldsJson(PassReport report) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("counts", report.appliedCounts());

@@ -19,6 +19,17 @@ import isptool.passes.reparam.FuseQcuScale;
 import isptool.passes.reparam.MergeConcatOfConvs;
 import isptool.passes.reparam.MergeParallelConvs;
 import isptool.passes.reparam.MergeSequentialConvs;
+import isptool.passes.target.BilinearResizeAsConvTranspose;
+import isptool.passes.target.ChannelMeanAsConv;
+import isptool.passes.target.ClipAsRelus;
+import isptool.passes.target.DivByConstantAsMul;
+import isptool.passes.target.GeluAsTanh;
+import isptool.passes.target.HardSwishAsClip;
+import isptool.passes.target.MeanAsAveragePool;
+import isptool.passes.target.PReluAsRelus;
+import isptool.passes.target.ReduceSumAsMean;
+import isptool.passes.target.SubAsAdd;
+import isptool.passes.target.TargetCaps;
 import java.util.List;
 
 /** Every pipeline isptool runs, in order, in one place. Each runs to a fixed point. */
@@ -56,6 +67,25 @@ public final class Pipelines {
                 new ChannelShuffleToGather(),
                 new DepthToSpaceCrdToDcr(),
                 new FlattenBeforeDense()));
+    }
+
+    /**
+     * After tflite-prep, for convert --target: each swap rewrites an op the target lacks into ops
+     * it runs, exactly (approximate swaps only with caps.allowApprox()); a pass whose capability
+     * the target has does nothing.
+     */
+    public static Pipeline targetSwaps(TargetCaps caps) {
+        return new Pipeline("target-swaps", List.of(
+                new PReluAsRelus(caps),
+                new HardSwishAsClip(caps),
+                new ClipAsRelus(caps),
+                new DivByConstantAsMul(caps),
+                new SubAsAdd(caps),
+                new ReduceSumAsMean(caps),
+                new MeanAsAveragePool(caps),
+                new ChannelMeanAsConv(caps),
+                new BilinearResizeAsConvTranspose(caps),
+                new GeluAsTanh(caps)));
     }
 
     /** Only the clean-up every command needs before looking at a graph (inspect, check). */

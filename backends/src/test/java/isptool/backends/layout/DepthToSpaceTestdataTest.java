@@ -25,8 +25,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The testdata models as the converter will run them: reparam, then tflitePrep. The four that end
- * in PixelShuffle (syenet_isp, ecbsr, mai_isp, csanet_like, each in three exports) must come out
+ * The testdata models as the converter will run them: reparam, then tflitePrep. The five that end
+ * in PixelShuffle (syenet_isp, ecbsr, mai_isp, csanet_like, and syenet_sr whose shuffle reads the
+ * QCU product of two convs; each in three exports) must come out
  * with a DCR DepthToSpace (TFLite's order, no transpose needed), and every model must still match
  * PyTorch's stored output in onnxruntime to 1e-5 relative.
  */
@@ -40,7 +41,8 @@ class DepthToSpaceTestdataTest {
         return p;
     }
 
-    private static final List<String> PIXEL_SHUFFLE_MODELS = List.of("syenet_isp", "ecbsr", "mai_isp", "csanet_like");
+    private static final List<String> PIXEL_SHUFFLE_MODELS = List.of("syenet_isp", "ecbsr", "mai_isp", "csanet_like",
+            "syenet_sr");
 
     /** Every export in testdata/: the PixelShuffle models must be rewritten, the others left as they were. */
     static Stream<String> testdataModels() throws IOException {

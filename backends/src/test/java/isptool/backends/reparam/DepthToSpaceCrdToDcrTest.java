@@ -1,6 +1,7 @@
 package isptool.backends.reparam;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import isptool.backends.ort.OrtRunner;
@@ -14,11 +15,14 @@ import isptool.graph.io.OnnxExporter;
 import isptool.graph.shapes.ShapeInference;
 import isptool.passes.PassReport;
 import isptool.passes.Pipelines;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CRD DepthToSpace (pixel_shuffle) to TFLite's DCR by reordering the producing conv's output
@@ -160,7 +164,7 @@ class DepthToSpaceCrdToDcrTest {
         f.assertRefused(PASS, "\"features\" is also a graph output");
     }
 
-    /** A residual Add of two computed tensors would need both reordered: refused. */
+    /** A residual Add of the conv and the graph input would need the input reordered too: refused. */
     @Test
     void residualAddBetweenIsRefused() {
         SmallGraph s = new SmallGraph(305);
@@ -172,7 +176,7 @@ class DepthToSpaceCrdToDcrTest {
         Folding f = tflitePrep(s);
 
         assertEquals("CRD", f.only("DepthToSpace").getString("mode", ""));
-        f.assertRefused(PASS, "\"residual\" (Add)", "not a per-channel op");
+        f.assertRefused(PASS, "\"x\", a graph input");
     }
 
     @Test
@@ -264,5 +268,56 @@ class DepthToSpaceCrdToDcrTest {
 
         assertEquals("CRD", f.only("DepthToSpace").getString("mode", ""));
         f.assertRefused(PASS, "group 2", "between groups");
+    }
+
+    /** SYENet's QCU right before the shuffle, a(x) * b(x) + bias: both convs reordered, no GATHER in TFLite. */
+    @Test
+    void qcuProductOfTwoConvsBeforeDepthToSpaceReordersBothConvs(@TempDir Path tmp) throws IOException {
+        SmallGraph s = new SmallGraph(320);
+        Value x = s.input("x", 1, 4, 6, 6);
+        Value a = s.conv("a", x, 12, 3, 3).pad(1).build();
+        Value b = s.conv("b", x, 12, 1, 1).build();
+        Value y = s.add("qcu_bias", s.mul("qcu", a, b), s.random("bias", -0.5, 0.5, 1, 12, 1, 1));
+        s.output(depthToSpace(s, "shuffle", y, 2, "CRD"), "y");
+
+        Folding f = tflitePrep(s);
+
+        assertAllDcr(f);
+        f.assertApplied(PASS, "(\"a\" (Conv), \"b\" (Conv)) -> Mul -> Add reordered");
+        f.assertNothingRefused();
+        Map<String, Integer> ops = InTflite.lowerAndCompare(f.graph(), tmp.resolve("qcu.tflite"));
+        assertFalse(ops.containsKey("GATHER"), ops.toString());
+        assertEquals(1, ops.get("DEPTH_TO_SPACE"), ops.toString());
+    }
+
+    /** conv -> sigmoid, then conv * sigmoid(conv) (a gate): the conv output has two readers, both on the way. */
+    @Test
+    void gateOfOneConvAndItsSigmoidIsReordered() {
+        SmallGraph s = new SmallGraph(321);
+        Value x = s.input("x", 1, 3, 5, 5);
+        Value c = s.conv("c", x, 12, 3, 3).pad(1).build();
+        Value y = s.mul("gate", c, s.node("Sigmoid", "sig", c));
+        s.output(depthToSpace(s, "shuffle", y, 2, "CRD"), "y");
+
+        Folding f = tflitePrep(s);
+
+        assertAllDcr(f);
+        f.assertApplied(PASS, "(\"c\" (Conv), \"c\" (Conv) -> Sigmoid) -> Mul reordered");
+    }
+
+    /** One factor of the product also feeds another branch: refused, the GATHER stays. */
+    @Test
+    void productWhoseFactorIsReadElsewhereIsRefused() {
+        SmallGraph s = new SmallGraph(322);
+        Value x = s.input("x", 1, 4, 6, 6);
+        Value a = s.conv("a", x, 12, 3, 3).pad(1).build();
+        Value b = s.conv("b", x, 12, 1, 1).build();
+        s.output(depthToSpace(s, "shuffle", s.mul("qcu", a, b), 2, "CRD"), "y");
+        s.output(s.node("GlobalAveragePool", "pool", a), "pooled");
+
+        Folding f = tflitePrep(s);
+
+        assertEquals("CRD", f.only("DepthToSpace").getString("mode", ""));
+        f.assertRefused(PASS, "\"a_out\" is read by 2 nodes");
     }
 }

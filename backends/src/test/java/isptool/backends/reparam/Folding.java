@@ -13,6 +13,7 @@ import isptool.graph.Tensor;
 import isptool.graph.Value;
 import isptool.graph.io.OnnxExporter;
 import isptool.passes.PassReport;
+import isptool.passes.Pipeline;
 import isptool.passes.Pipelines;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +32,11 @@ record Folding(Graph graph, PassReport report, List<Comparison> comparisons) {
     static final double TOLERANCE = 1e-5;
 
     static Folding reparam(SmallGraph small) {
+        return run(small, Pipelines.reparam(), TOLERANCE);
+    }
+
+    /** One run of the given pipeline, checked against the graph before it to tolerance (relative to range). */
+    static Folding run(SmallGraph small, Pipeline pipeline, double tolerance) {
         Graph g = small.g;
         byte[] original = OnnxExporter.toBytes(g);
         Map<String, Tensor> inputs = seededInputs(g);
@@ -42,7 +48,7 @@ record Folding(Graph graph, PassReport report, List<Comparison> comparisons) {
         }
 
         PassReport report = new PassReport();
-        Pipelines.reparam().run(g, report);
+        pipeline.run(g, report);
 
         Map<String, Tensor> actual;
         List<String> namesAfter;
@@ -53,7 +59,7 @@ record Folding(Graph graph, PassReport report, List<Comparison> comparisons) {
         Folding f = new Folding(g, report, Comparison.compare(expected, actual));
         assertEquals(namesBefore, namesAfter, "graph outputs (names and order) changed\n" + f.describe());
         for (Comparison c : f.comparisons) {
-            assertTrue(c.withinRelative(TOLERANCE), "folded graph differs: " + c + "\n" + f.describe());
+            assertTrue(c.withinRelative(tolerance), "folded graph differs: " + c + "\n" + f.describe());
         }
         return f;
     }
