@@ -3,6 +3,8 @@ package isptool.cli;
 import isptool.backends.target.OpVerdict;
 import isptool.backends.target.PartitionPlan;
 import isptool.backends.target.Refusal;
+import isptool.backends.target.Target;
+import isptool.backends.target.TargetCheck;
 import isptool.backends.target.TargetReport;
 import isptool.backends.tflite.TfliteModel;
 import java.io.PrintWriter;
@@ -60,6 +62,20 @@ final class CheckTable {
         if (swap != null) {
             out.printf("        swap: %s%n", swap);
         }
+    }
+
+    /**
+     * convert --target: the written model checked on its target, as the verdict and the plan, then
+     * each operator it still cannot run there with the reason; returns the report.
+     */
+    static TargetReport printVerdict(PrintWriter out, TfliteModel m, String targetName) {
+        Target target = Target.byName(targetName);
+        TargetReport r = TargetCheck.run(m, target, m.operatorOrigins());
+        printPlan(out, r);
+        for (OpVerdict v : r.refused()) {
+            out.printf("    %d %s (%s): %s%n", v.index(), v.op(), node(v), v.reasons());
+        }
+        return r;
     }
 
     private static void printPlan(PrintWriter out, TargetReport r) {

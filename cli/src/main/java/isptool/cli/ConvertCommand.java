@@ -4,8 +4,10 @@ import isptool.backends.calib.CalibrationInputs;
 import isptool.backends.convert.FloatConversion;
 import isptool.backends.layout.LayoutPlan;
 import isptool.backends.quant.AutoPrecision;
+import isptool.backends.quant.IoType;
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.QuantOptions;
+import isptool.backends.target.TargetReport;
 import isptool.backends.tflite.TfliteModel;
 import isptool.graph.Graph;
 import isptool.graph.io.AtomicFiles;
@@ -158,11 +160,22 @@ final class ConvertCommand implements Callable<Integer> {
             quantOptions = auto.chosen().options();
             precision = quantOptions.precision();
         }
+        if (caps != null && precision == Precision.INT8 && !quant.ioTypeGiven() && caps.int8Io()) {
+            quantOptions = new QuantOptions(quantOptions.precision(), IoType.INT8, quantOptions.method(),
+                    quantOptions.biasCorrection(), quantOptions.floatOps(), quantOptions.strictInt8());
+            out.printf("  --target %s: int8 model inputs and outputs (before API 30 the NNAPI delegate takes int8"
+                    + " tensors only by converting them to uint8: a QUANTIZE to int8 or a DEQUANTIZE of asymmetric"
+                    + " int8 at the borders would run on the CPU); --io-type float32 keeps float borders%n", caps.name());
+        }
         if (precision != Precision.FP32 && (check == null || check.ok())) {
             quantized = QuantizedConvert.run(tmp, g, plan, calib, quantOptions, quant.perLayer,
                     quant.psnrFloor(spec.commandLine()), Verification.inputs(g, verify, common.seed),
                     verify.describe(common.seed), out,
                     spec.commandLine().getErr());
+        }
+        TargetReport targetCheck = null;
+        if (caps != null && (check == null || check.ok()) && (quantized == null || quantized.failure() == null)) {
+            targetCheck = CheckTable.printVerdict(out, TfliteModel.open(tmp), caps.name());
         }
         long t2 = System.nanoTime();
         if (common.report != null) {
@@ -179,7 +192,9 @@ final class ConvertCommand implements Callable<Integer> {
             json.put("pipelines", pipelines);
             json.put("passes", Reports.foldsJson(report));
             if (caps != null) {
-                json.put("target", Reports.swapsJson(caps.name(), caps.allowApprox(), swaps));
+                Map<String, Object> target = new LinkedHashMap<>(Reports.swapsJson(caps.name(), caps.allowApprox(), swaps));
+                target.put("check", targetCheck == null ? null : targetCheck.toJson());
+                json.put("target", target);
             }
             json.put("tflite", tflite);
             json.put("verification", check == null ? "skipped" : check.toJson());

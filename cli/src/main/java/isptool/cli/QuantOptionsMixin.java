@@ -30,9 +30,9 @@ final class QuantOptionsMixin {
                     + " the calibration samples.")
     String precision;
 
-    @Option(names = "--io-type", defaultValue = "float32", paramLabel = "float32|int8|uint8",
+    @Option(names = "--io-type", paramLabel = "float32|int8|uint8",
             description = "Type of an integer model's inputs and outputs (default float32: QUANTIZE/DEQUANTIZE at the"
-                    + " borders inside the model).")
+                    + " borders inside the model; int8 for int8 with --target nnapi-27..29).")
     String ioType;
 
     @Option(names = "--calibration", arity = "1..*", paramLabel = "[NAME=]DIR|FILE",
@@ -95,7 +95,7 @@ final class QuantOptionsMixin {
     /** Refuses options that do not fit the precision, before any work. */
     void check(CommandLine cl) {
         Precision p = precision(cl);
-        IoType io = parse(cl, IoType.class, ioType, "--io-type");
+        IoType io = ioType(cl);
         if (minPsnr != null && !Double.isFinite(minPsnr)) {
             throw new CommandLine.ParameterException(cl, "--min-psnr must be a finite number of dB (e.g. 45), not "
                     + minPsnr);
@@ -131,8 +131,18 @@ final class QuantOptionsMixin {
             throw new CommandLine.ParameterException(cl, "--float-ops " + floatOps + " is not a regular expression: "
                     + e.getDescription());
         }
-        return new QuantOptions(precision(cl), parse(cl, IoType.class, ioType, "--io-type"),
+        return new QuantOptions(precision(cl), ioType(cl),
                 method(cl), !noBiasCorrection, keep, strictInt8);
+    }
+
+    /** --io-type, float32 when not given. */
+    private IoType ioType(CommandLine cl) {
+        return ioType == null ? IoType.FLOAT32 : parse(cl, IoType.class, ioType, "--io-type");
+    }
+
+    /** Whether --io-type was given. */
+    boolean ioTypeGiven() {
+        return ioType != null;
     }
 
     private CalibrationMethod method(CommandLine cl) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import isptool.backends.tflite.TfliteModel;
+import isptool.backends.tflite.TfliteType;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,32 @@ class ConvertTargetTest {
         return TestFiles.isptool(args);
     }
 
+    /**
+     * int8 for NNAPI before API 30: int8 inputs and outputs (the delegate converts int8 tensors to
+     * uint8 itself but runs no QUANTIZE to int8 nor a DEQUANTIZE of asymmetric int8), the global
+     * mean pooled in blocks of at most 256 pixels: the check after convert finds it fully delegated.
+     */
+    @Test
+    void int8SyenetForApi29RunsWhollyOnNnapi() throws Exception {
+        Path out = tmp.resolve("syenet_int8.tflite");
+        TestFiles.Run run = convert("syenet_isp.onnx", out, "--target", "nnapi-29", "--precision", "int8",
+                "--calibration", TestFiles.testdata("calib/raw64").toString(), "--bayer", "RGGB");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("  --target nnapi-29: int8 model inputs and outputs"), run.out());
+        assertTrue(run.out().contains("  plan nnapi-29: fully delegated; 1 delegate partition, 0 CPU islands"), run.out());
+        TfliteModel m = TfliteModel.open(out);
+        assertEquals(0, m.count("QUANTIZE") + m.count("DEQUANTIZE") + m.count("MEAN"), m.opHistogram().toString());
+        assertEquals(TfliteType.INT8, m.inputs().get(0).type());
+
+        TestFiles.Run floatIo = convert("syenet_isp.onnx", tmp.resolve("f.tflite"), "--target", "nnapi-29",
+                "--precision", "int8", "--calibration", TestFiles.testdata("calib/raw64").toString(), "--bayer", "RGGB",
+                "--io-type", "float32");
+        assertEquals(0, floatIo.status(), floatIo.err());
+        assertTrue(floatIo.out().contains("  plan nnapi-29: partially delegated"), floatIo.out());
+        assertTrue(floatIo.out().contains("QUANTIZE to a signed type: before API 30 the output must be uint8"),
+                floatIo.out());
+    }
+
     @Test
     void syenetOnApi27HasItsPReluAndMeanSwapped() throws Exception {
         Path out = tmp.resolve("syenet_isp.tflite");
@@ -40,10 +67,13 @@ class ConvertTargetTest {
         assertTrue(run.out().contains("verify (random input, seed 0): ok"), run.out());
         TfliteModel m = TfliteModel.open(out);
         assertEquals(0, m.count("PRELU") + m.count("MEAN"), m.opHistogram().toString());
-        assertEquals(1, m.count("AVERAGE_POOL_2D"), m.opHistogram().toString());
+        // the 32x32 mean in two pools of at most 256 pixels (16x16, then 2x2): NNAPI's quantized limit
+        assertEquals(2, m.count("AVERAGE_POOL_2D"), m.opHistogram().toString());
+        assertTrue(run.out().contains("  plan nnapi-27: fully delegated; 1 delegate partition"), run.out());
 
         JsonNode r = new ObjectMapper().readTree(report.toFile());
         assertEquals("nnapi-27", r.get("target").get("name").asText());
+        assertEquals("fully delegated", r.get("target").get("check").get("verdict").asText());
         assertEquals(2, r.get("target").get("swaps").get("counts").get("PReluAsRelus").asInt());
         assertEquals("target-swaps", r.get("pipelines").get(2).asText());
     }

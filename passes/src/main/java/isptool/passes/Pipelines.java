@@ -24,6 +24,7 @@ import isptool.passes.target.ChannelMeanAsConv;
 import isptool.passes.target.ClipAsRelus;
 import isptool.passes.target.DivByConstantAsMul;
 import isptool.passes.target.GeluAsTanh;
+import isptool.passes.target.GroupedConvAsDense;
 import isptool.passes.target.HardSwishAsClip;
 import isptool.passes.target.MeanAsAveragePool;
 import isptool.passes.target.PReluAsRelus;
@@ -85,7 +86,8 @@ public final class Pipelines {
                 new MeanAsAveragePool(caps),
                 new ChannelMeanAsConv(caps),
                 new BilinearResizeAsConvTranspose(caps),
-                new GeluAsTanh(caps)));
+                new GeluAsTanh(caps),
+                new GroupedConvAsDense(caps)));
     }
 
     /** Only the clean-up every command needs before looking at a graph (inspect, check). */

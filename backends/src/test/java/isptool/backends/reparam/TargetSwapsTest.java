@@ -2,6 +2,7 @@ package isptool.backends.reparam;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import isptool.graph.Node;
@@ -10,6 +11,7 @@ import isptool.passes.Pipelines;
 import isptool.passes.target.TargetCaps;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -248,7 +250,48 @@ class TargetSwapsTest {
         SmallGraph kept = new SmallGraph(913);
         Value k = kept.input("x", 1, 4, 7, 6);
         kept.output(kept.node("GlobalAveragePool", "gap", k), "y");
-        assertEquals(1, swap(kept, TargetCaps.nnapi(28)).count("GlobalAveragePool"));
+        assertEquals(1, swap(kept, TargetCaps.gpu()).count("GlobalAveragePool"));
+    }
+
+    /**
+     * On NNAPI at any level (its delegate refuses a quantized MEAN that rescales, and a quantized
+     * AVERAGE_POOL_2D over more than 256 pixels) a 32x24 mean is pooled in blocks: 16x12, then 2x2.
+     */
+    @Test
+    void aLargeMeanOnNnapiIsPooledInBlocksOfAtMost256Pixels() throws IOException {
+        SmallGraph s = new SmallGraph(914);
+        Value x = s.input("x", 1, 16, 32, 24); // 16 means: a range wide enough for a relative comparison
+        s.output(s.node("GlobalAveragePool", "gap", x), "y");
+        Folding f = swap(s, TargetCaps.nnapi(30));
+        assertEquals(2, f.count("AveragePool"), f.describe());
+        assertEquals(0, f.count("GlobalAveragePool"));
+        assertTrue(f.describe().contains("AveragePool 16x12 then 2x2"), f.describe());
+        Map<String, Integer> ops = tflite(f);
+        assertEquals(2, ops.get("AVERAGE_POOL_2D"), ops.toString());
+        List<long[]> blocks = isptool.passes.target.MeanAsAveragePool.stages(32, 16);
+        assertEquals(List.of("16x16", "2x1"), blocks.stream().map(b -> b[0] + "x" + b[1]).toList());
+        assertNull(isptool.passes.target.MeanAsAveragePool.stages(257, 1), "a prime side above 256 cannot be split");
+    }
+
+    /** A grouped conv on NNAPI (its delegate refuses CONV_2D version 6) becomes one dense conv with zero blocks. */
+    @Test
+    void aGroupedConvOnNnapiBecomesDenseWithBlockDiagonalWeights() throws IOException {
+        Folding f = swap(groupedThenDepthwise(), TargetCaps.nnapi(30));
+        assertEquals(2, f.count("Conv"));
+        assertTrue(f.describe().contains("Conv group 2 -> a dense Conv with block-diagonal weights"), f.describe());
+        Map<String, Integer> ops = tflite(f);
+        assertEquals(1, ops.get("CONV_2D"), ops.toString());
+        assertEquals(1, ops.get("DEPTHWISE_CONV_2D"), "the depthwise conv stays: " + ops);
+        assertEquals(1, swap(groupedThenDepthwise(), TargetCaps.gpu()).graph().nodes().stream()
+                .filter(n -> n.is("Conv") && n.getInt("group", 1) == 2).count(), "the GPU takes grouped convs");
+    }
+
+    private static SmallGraph groupedThenDepthwise() {
+        SmallGraph s = new SmallGraph(915);
+        Value x = s.input("x", 1, 8, 6, 6);
+        Value y = s.conv("gconv", x, 6, 3, 3).group(2).pads(1, 1, 1, 1).build();
+        s.output(s.conv("dw", y, 6, 3, 3).group(6).pads(1, 1, 1, 1).build(), "y");
+        return s;
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import isptool.passes.target.TargetCaps;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -51,19 +52,29 @@ final class TestdataModels {
 
     /** A testdata net converted at the precision (int8 and int16x8 calibrated on 4 random images). */
     static TfliteModel convert(String name, Precision precision, Path dir) throws IOException {
-        return TfliteModel.of(bytes(name, precision, dir), name + " " + precision);
+        return convert(name, precision, dir, null);
+    }
+
+    /** The same after convert --target's swaps for caps (null: none). */
+    static TfliteModel convert(String name, Precision precision, Path dir, TargetCaps caps) throws IOException {
+        return TfliteModel.of(bytes(name, precision, dir, caps), name + " " + precision);
     }
 
     /** The serialized model of {@link #convert}. */
     static byte[] bytes(String name, Precision precision, Path dir) throws IOException {
+        return bytes(name, precision, dir, null);
+    }
+
+    private static byte[] bytes(String name, Precision precision, Path dir, TargetCaps caps) throws IOException {
         Graph g = OnnxImporter.load(root().resolve(name + ".onnx"));
-        FloatConversion c = FloatConversion.run(g, true, true);
+        FloatConversion c = FloatConversion.run(g, true, true, caps);
         if (precision == Precision.FP32) {
             return c.model().toBytes();
         }
         Path floatModel = dir.resolve(name + ".float.tflite");
         c.model().write(floatModel);
-        QuantOptions o = new QuantOptions(precision, IoType.FLOAT32, CalibrationMethod.MINMAX, false, null);
+        IoType io = caps != null && caps.int8Io() && precision == Precision.INT8 ? IoType.INT8 : IoType.FLOAT32;
+        QuantOptions o = new QuantOptions(precision, io, CalibrationMethod.MINMAX, false, null);
         Path out = dir.resolve(name + "." + precision + ".tflite");
         Quantizer.quantize(floatModel, g, c.plan(), precision.isInteger() ? randomImages(g, 4) : null, o,
                 Progress.NONE).model().write(out);

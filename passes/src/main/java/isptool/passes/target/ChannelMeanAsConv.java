@@ -11,7 +11,9 @@ import java.util.Arrays;
 
 /**
  * A mean over the channels (NAFNet's LayerNorm2d statistics: ReduceMean axis 1, keepdims 1) on a
- * target without MEAN (NNAPI before API 28), as a 1x1 conv to one channel with every weight 1/C.
+ * target without MEAN (NNAPI before API 28) or without a rescaling quantized MEAN (the NNAPI
+ * delegate, every level; a conv has its own output scale), as a 1x1 conv to one channel with every
+ * weight 1/C.
  *
  * Before: y[n,0,h,w] = ReduceMean(x[n,:,h,w])            (x of shape [N, C, H, W])
  * After:  y = Conv(x, W, no bias),  W of shape [1, C, 1, 1], W = 1/C
@@ -28,7 +30,8 @@ public final class ChannelMeanAsConv extends TargetSwap {
     @Override
     protected boolean rewrite(Graph g, Node n, PassReport report) {
         Value x = NodeChain.floatInput(n);
-        if (!caps.lacks(Capability.MEAN) || x == null || x.shape().rank() != 4) {
+        boolean wanted = caps.lacks(Capability.MEAN) || caps.lacks(Capability.QUANTIZED_MEAN);
+        if (!wanted || x == null || x.shape().rank() != 4) {
             return false;
         }
         long[] axes = ReduceAxes.of(n, 4);

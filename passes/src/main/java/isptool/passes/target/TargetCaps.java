@@ -43,7 +43,14 @@ public record TargetCaps(String name, Set<Capability> missing, boolean allowAppr
         /** GELU (the NNAPI delegate rejects it at every level). */
         GELU,
         /** BATCH_MATMUL (NNAPI before feature level 6, API 33). */
-        BATCH_MATMUL
+        BATCH_MATMUL,
+        /** Grouped CONV_2D (op version 6), which the NNAPI delegate refuses at every level. */
+        GROUPED_CONV,
+        /**
+         * A quantized MEAN whose output scale differs from its input's (the NNAPI delegate refuses it
+         * at every level); a mean over H, W as AVERAGE_POOL_2D keeps its input's scale.
+         */
+        QUANTIZED_MEAN
     }
 
     public TargetCaps {
@@ -55,13 +62,23 @@ public record TargetCaps(String name, Set<Capability> missing, boolean allowAppr
         return missing.contains(c);
     }
 
+    /**
+     * True where an int8 model should have int8 inputs and outputs: NNAPI before API 30 takes int8
+     * tensors only by converting them to uint8 itself, and refuses a QUANTIZE to int8 or a
+     * DEQUANTIZE of asymmetric int8 (the float borders).
+     */
+    public boolean int8Io() {
+        return name.startsWith("nnapi-") && Integer.parseInt(name.substring("nnapi-".length())) < 30;
+    }
+
     public TargetCaps withApprox(boolean allow) {
         return new TargetCaps(name, missing, allow);
     }
 
     /** NNAPI at an Android API level (= feature level: 27 FL1, 28 FL2, 29 FL3, 30 FL4, 31-32 FL5, 33 FL6, 34+ FL7). */
     public static TargetCaps nnapi(int apiLevel) {
-        Set<Capability> m = EnumSet.of(Capability.GELU, Capability.RELU_0_TO_1);
+        Set<Capability> m = EnumSet.of(Capability.GELU, Capability.RELU_0_TO_1, Capability.GROUPED_CONV,
+                Capability.QUANTIZED_MEAN);
         if (apiLevel < 28) {
             m.addAll(List.of(Capability.SUB, Capability.DIV, Capability.MEAN));
         }
