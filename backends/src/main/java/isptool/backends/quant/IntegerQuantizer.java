@@ -4,6 +4,7 @@ import isptool.backends.layout.LayoutPlan;
 import isptool.backends.quant.QModel.Op;
 import isptool.backends.tflite.Quantization;
 import isptool.backends.tflite.TfliteModel;
+import isptool.backends.tflite.TfliteOpTable;
 import isptool.backends.tflite.TfliteRunner;
 import isptool.backends.tflite.TfliteType;
 import isptool.graph.io.TempFiles;
@@ -135,7 +136,7 @@ final class IntegerQuantizer {
         for (int k = 0; k < m.ops.size(); k++) {
             Op op = m.ops.get(k);
             String node = onnxNode(k);
-            OpKinds.Weighted w = OpKinds.weighted(op.opName());
+            TfliteOpTable.Weighted w = OpKinds.weighted(op.opName());
             if (OnnxNodes.matches(options.floatOps(), node)) {
                 floatOps.put(k, "--float-ops matches it");
             } else if (!OpKinds.hasIntegerKernel(op.opName(), act)) {
@@ -169,7 +170,7 @@ final class IntegerQuantizer {
     private Map<Integer, double[]> inputMeans(Map<String, TensorStats> stats) {
         Map<Integer, double[]> r = new HashMap<>();
         for (int k = 0; k < m.ops.size(); k++) {
-            OpKinds.Weighted w = OpKinds.weighted(m.ops.get(k).opName());
+            TfliteOpTable.Weighted w = OpKinds.weighted(m.ops.get(k).opName());
             if (w != null && !floatOps.containsKey(k)) {
                 TensorStats s = stats.get(m.tensor(m.ops.get(k).inputs[w.data()]).name);
                 if (s != null) {

@@ -3,6 +3,7 @@ package isptool.backends.quant;
 import isptool.backends.quant.QModel.Op;
 import isptool.backends.quant.QModel.Tens;
 import isptool.backends.tflite.Quantization;
+import isptool.backends.tflite.TfliteOpTable;
 import isptool.backends.tflite.TfliteType;
 import isptool.graph.DType;
 import isptool.graph.Tensor;
@@ -218,7 +219,7 @@ final class IntegerRewrite {
         if (!s.isFloatConstant()) {
             return copy(t);
         }
-        OpKinds.Weighted w = OpKinds.weighted(op.opName());
+        TfliteOpTable.Weighted w = OpKinds.weighted(op.opName());
         if (w != null && i == w.weights()) {
             return weights.weights(out, k, s);
         }
@@ -260,7 +261,7 @@ final class IntegerRewrite {
 
     /** A corrected bias where the float model has none (only with bias correction). */
     private int biasIfNeeded(int k, Op op, int i) {
-        OpKinds.Weighted w = OpKinds.weighted(op.opName());
+        TfliteOpTable.Weighted w = OpKinds.weighted(op.opName());
         if (w == null || i != w.bias() || !weights.corrects(k)) {
             return -1;
         }

@@ -182,14 +182,14 @@ public final class TfliteBuilder {
 
     /**
      * The first operator from index {@code from} on whose tensors exceed what its kernel takes
-     * ({@link KernelLimits}), described as "PRELU on a 5-D tensor (its kernel takes at most 4-D)";
+     * ({@link TfliteOpTable}), described as "PRELU on a 5-D tensor (its kernel takes at most 4-D)";
      * null if there is none.
      */
     public String kernelLimitProblem(int from) {
         for (int i = from; i < operators.size(); i++) {
             OperatorSpec op = operators.get(i);
             int code = op.builtinCode();
-            int limit = KernelLimits.maxRank(code);
+            int limit = TfliteOpTable.maxRank(code);
             int rank = 0;
             for (int[] list : new int[][] {op.inputs(), op.outputs()}) {
                 for (int t : list) {

@@ -18,7 +18,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every TFLite op isptool can emit has a row in every target's rule table. */
+/**
+ * Every TFLite op isptool can emit has a row in the TFLite op table (kernel rank, integer form) and
+ * in every target's rule table.
+ */
 class RuleCoverageTest {
     @TempDir
     Path dir;
@@ -64,6 +67,8 @@ class RuleCoverageTest {
 
     private static List<String> missing(Set<String> ops) {
         List<String> r = new ArrayList<>();
+        ops.stream().filter(op -> isptool.backends.tflite.TfliteOpTable.find(op) == null)
+                .forEach(op -> r.add("TfliteOpTable: " + op));
         for (RuleTable t : TargetCheck.tables()) {
             ops.stream().filter(op -> !t.covers(op)).forEach(op -> r.add(t.name() + ": " + op));
         }
