@@ -1,0 +1,83 @@
+package isptool.backends.qnn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import isptool.backends.quant.CalibrationMethod;
+import isptool.backends.quant.Precision;
+import isptool.backends.quant.QuantFixture;
+import isptool.backends.tflite.TfliteModel;
+import isptool.backends.verify.Comparison;
+import isptool.graph.ModelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every testdata net quantized as convert does (int8 and int16x8), emitted as QNN files,
+ * compile- and link-checked, and run in the quantization simulator with weights read back from
+ * NAME.bin: its PSNR against onnxruntime float32 must match the TFLite interpreter's PSNR on the
+ * model it came from (same held-out smooth images).
+ */
+class QnnTestdataTest {
+    /** Largest |quantsim PSNR - TFLite PSNR| accepted, in dB (measured: see the printed rows). */
+    static final double AGREEMENT_DB = 1.0;
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"syenet_isp", "mai_isp", "csanet_like", "unet_small", "ecbsr", "fsrcnn", "sensitive_net"})
+    void int8AndInt16x8MatchTheTfliteInterpreter(String net) throws Exception {
+        QuantFixture f = QuantFixture.testdata(net, tmp);
+        for (Precision p : new Precision[] {Precision.INT8, Precision.INT16X8}) {
+            Path model = f.model(f.quantize(p, CalibrationMethod.MSE, true, null));
+            QnnGraph q = TfliteToQnn.convert(TfliteModel.open(model), net, QnnDataType.FLOAT_32);
+            Path dir = Files.createDirectories(tmp.resolve(net + "-" + p));
+            QnnFiles.of(q, 1, QnnEncodingsJson.Format.V1_0_0, "test").writeTo(dir);
+            QnnSdkCheck.Result syntax = QnnSdkCheck.syntax(dir.resolve(net + ".cpp"));
+            assertTrue(syntax.ok(), syntax.output());
+            QnnSdkCheck.Result link = QnnSdkCheck.link(dir, net);
+            assertTrue(link.ok(), link.output());
+
+            Map<String, byte[]> members = QnnTar.read(Files.readAllBytes(dir.resolve(net + ".bin")));
+            double qnn = 0;
+            for (long seed : List.of(1L, 2L)) {
+                List<Comparison> rows = QnnQuality.compare(q, members, f.g, f.plan, f.image(seed));
+                qnn += rows.stream().mapToDouble(Comparison::psnr).min().orElseThrow() / 2;
+            }
+            double tflite = f.psnr(model);
+            System.out.printf(Locale.ROOT, "qnn %s %s: quantsim %.2f dB, tflite %.2f dB, diff %+.2f; ops %s%n", net,
+                    p, qnn, tflite, qnn - tflite, q.opHistogram());
+            assertTrue(Math.abs(qnn - tflite) <= AGREEMENT_DB, net + " " + p + ": quantsim " + qnn + " dB, TFLite "
+                    + tflite + " dB");
+        }
+    }
+
+    @Test
+    void syenetIsEightConvolutionsAndOneDepthToSpace() throws Exception {
+        QuantFixture f = QuantFixture.testdata("syenet_isp", tmp);
+        Path model = f.model(f.quantize(Precision.INT8, CalibrationMethod.MSE, true, null));
+        QnnGraph q = TfliteToQnn.convert(TfliteModel.open(model), "syenet_isp", QnnDataType.FLOAT_32);
+        assertEquals(8, q.count("Conv2d"));
+        assertEquals(1, q.count("DepthToSpace"));
+        assertEquals(0, q.count("Transpose"));
+        assertEquals(0, q.count("Concat"));
+    }
+
+    @Test
+    void nafnetIsRefusedAtItsRsqrt() throws Exception {
+        QuantFixture f = QuantFixture.testdata("nafnet_like", tmp);
+        Path model = f.model(f.quantize(Precision.INT8, CalibrationMethod.MSE, true, null));
+        ModelException e = assertThrows(ModelException.class,
+                () -> TfliteToQnn.convert(TfliteModel.open(model), "nafnet_like", QnnDataType.FLOAT_32));
+        assertTrue(e.getMessage().contains("(RSQRT) from ONNX node \"/blocks/blocks.0/norm1/Sqrt\""), e.getMessage());
+    }
+}
