@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * model it came from (same held-out smooth images).
  */
 class QnnTestdataTest {
-    /** Largest |quantsim PSNR - TFLite PSNR| accepted, in dB (measured: see the printed rows). */
-    static final double AGREEMENT_DB = 1.0;
+    /** Largest |quantsim PSNR - TFLite PSNR| accepted, in dB; measured at most 0.18 (mai_isp int16x8: TFLite's tanh table). */
+    static final double AGREEMENT_DB = 0.5;
 
     @TempDir
     Path tmp;
