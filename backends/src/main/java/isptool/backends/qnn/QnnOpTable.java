@@ -56,7 +56,7 @@ final class QnnOpTable {
             case "FULLY_CONNECTED" -> {
                 FullyConnectedOptionsT o = (FullyConnectedOptionsT) op.options();
                 List<String> ins = new ArrayList<>(List.of(c.input(in.get(0)),
-                        c.staticTensor(in.get(1), n -> c.mapping.weights(c.info(in.get(1)), n, new int[] {0, 1}))));
+                        c.staticTensor(in.get(1), (t, n) -> c.mapping.weights(t, n, new int[] {0, 1}))));
                 bias(c, op, ins);
                 withActivation(c, op, origin, name, "FullyConnected",
                         List.of(QnnParam.bool("keep_dims", o != null && o.getKeepNumDims())), ins,
@@ -143,7 +143,7 @@ final class QnnOpTable {
             }
             case "DEQUANTIZE" -> {
                 if (c.info(in.get(0)).isConstant()) {
-                    c.alias(op.outputs().get(0), c.input(in.get(0)));
+                    c.fold(op.outputs().get(0), in.get(0));
                 } else {
                     simple(c, op, origin, name, "Dequantize", List.of(), 1);
                 }
@@ -160,7 +160,7 @@ final class QnnOpTable {
         long[] w = c.info(in.get(1)).shape();
         long[] y = c.info(op.outputs().get(0)).shape();
         List<String> ins = new ArrayList<>(List.of(c.input(in.get(0)),
-                c.staticTensor(in.get(1), n -> c.mapping.weights(c.info(in.get(1)), n, new int[] {1, 2, 3, 0}))));
+                c.staticTensor(in.get(1), (t, n) -> c.mapping.weights(t, n, new int[] {1, 2, 3, 0}))));
         bias(c, op, ins);
         int dh = o.getDilationHFactor();
         int dw = o.getDilationWFactor();
@@ -177,7 +177,7 @@ final class QnnOpTable {
         long[] w = c.info(in.get(1)).shape();
         long[] y = c.info(op.outputs().get(0)).shape();
         List<String> ins = new ArrayList<>(List.of(c.input(in.get(0)),
-                c.staticTensor(in.get(1), n -> c.mapping.weights(c.info(in.get(1)), n, new int[] {1, 2, 0, 3}))));
+                c.staticTensor(in.get(1), (t, n) -> c.mapping.weights(t, n, new int[] {1, 2, 0, 3}))));
         bias(c, op, ins);
         int dh = o.getDilationHFactor();
         int dw = o.getDilationWFactor();
@@ -194,10 +194,10 @@ final class QnnOpTable {
         long[] x = c.info(in.get(2)).shape();
         long[] y = c.info(op.outputs().get(0)).shape();
         List<String> ins = new ArrayList<>(List.of(c.input(in.get(2)),
-                c.staticTensor(in.get(1), n -> c.mapping.weights(c.info(in.get(1)), n, new int[] {1, 2, 3, 0}))));
+                c.staticTensor(in.get(1), (t, n) -> c.mapping.weights(t, n, new int[] {1, 2, 3, 0}))));
         if (in.size() > 3 && in.get(3) >= 0) {
             int b = in.get(3);
-            ins.add(c.staticTensor(b, n -> c.mapping.bias(c.info(b), n)));
+            ins.add(c.staticTensor(b, c.mapping::bias));
         }
         long[] crop = new long[4];
         long[] extra = new long[2];
@@ -281,7 +281,7 @@ final class QnnOpTable {
     private static void bias(TfliteToQnn c, OperatorInfo op, List<String> ins) {
         if (op.inputs().size() > 2 && op.inputs().get(2) >= 0) {
             int b = op.inputs().get(2);
-            ins.add(c.staticTensor(b, n -> c.mapping.bias(c.info(b), n)));
+            ins.add(c.staticTensor(b, c.mapping::bias));
         }
     }
 

@@ -108,8 +108,8 @@ final class QnnTensorMapping {
         }
         double[] v = permute(data.toDoubles(), from, perm);
         Quantization q = t.quantization();
-        if (t.type() == TfliteType.FLOAT32 || q == null) {
-            if (t.type() != TfliteType.FLOAT32) {
+        if (isFloat(t) || q == null) {
+            if (!isFloat(t)) {
                 refuse(t, "is an unquantized integer weight");
             }
             return new QnnTensor(name, t.name(), QnnTensor.Kind.STATIC, floatType, to, null,
@@ -146,7 +146,7 @@ final class QnnTensorMapping {
         Tensor data = model.constant(t.index());
         int[] d = dims(t.shape());
         double[] v = data.toDoubles();
-        if (t.type() == TfliteType.FLOAT32) {
+        if (isFloat(t)) {
             return new QnnTensor(name, t.name(), QnnTensor.Kind.STATIC, floatType, d, null,
                     QnnValues.store(v, floatType, d, null));
         }
@@ -164,6 +164,10 @@ final class QnnTensorMapping {
         QnnEncoding e = QnnEncoding.perTensor(scale, 0);
         return new QnnTensor(name, t.name(), QnnTensor.Kind.STATIC, QnnDataType.SFIXED_POINT_32, d, e,
                 QnnValues.store(v, QnnDataType.SFIXED_POINT_32, d, e));
+    }
+
+    private static boolean isFloat(TensorInfo t) {
+        return t.type() == TfliteType.FLOAT32 || t.type() == TfliteType.FLOAT16;
     }
 
     /** Row-major values of dims from, reordered so that result dim i is source dim perm[i]. */

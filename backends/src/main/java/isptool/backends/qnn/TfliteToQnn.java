@@ -27,6 +27,8 @@ public final class TfliteToQnn {
     final Map<String, QnnTensor> tensors = new LinkedHashMap<>();
     final List<QnnNode> nodes = new ArrayList<>();
     private final Map<Integer, String> produced = new LinkedHashMap<>();
+    /** A constant DEQUANTIZE's output -> its constant input (fp16 weights read as the constant itself). */
+    private final Map<Integer, Integer> folded = new LinkedHashMap<>();
     private final Set<Integer> outputs = new HashSet<>();
 
     private TfliteToQnn(TfliteModel model, QnnDataType floatType) {
@@ -72,6 +74,7 @@ public final class TfliteToQnn {
 
     /** The QNN name of an operator input: a produced activation, or a constant added as a static on first use. */
     String input(int index) {
+        index = folded.getOrDefault(index, index);
         String n = produced.get(index);
         if (n != null) {
             return n;
@@ -86,14 +89,23 @@ public final class TfliteToQnn {
         return n;
     }
 
-    /** Adds a static made by the op table (weights, bias) for a TFLite constant; reused if already added. */
-    String staticTensor(int index, java.util.function.Function<String, QnnTensor> make) {
+    /**
+     * Adds a static made by the op table (weights, bias) from a TFLite constant (looking through a
+     * constant DEQUANTIZE); reused if already added.
+     */
+    String staticTensor(int index, java.util.function.BiFunction<TensorInfo, String, QnnTensor> make) {
+        index = folded.getOrDefault(index, index);
         String n = produced.get(index);
         if (n != null) {
             return n;
         }
-        n = names.tensor(model.tensor(index).name());
-        tensors.put(n, make.apply(n));
+        TensorInfo t = model.tensor(index);
+        if (!t.isConstant()) {
+            throw new ModelException(model.label() + ": tensor \"" + t.name()
+                    + "\" feeds a weight or bias input but is not a constant; the QNN backend needs constant weights");
+        }
+        n = names.tensor(t.name());
+        tensors.put(n, make.apply(t, n));
         produced.put(index, n);
         return n;
     }
@@ -118,9 +130,9 @@ public final class TfliteToQnn {
         return n;
     }
 
-    /** Makes index's existing QNN tensor stand for another TFLite tensor (a folded op). */
-    void alias(int index, String qnnName) {
-        produced.put(index, qnnName);
+    /** Makes a constant DEQUANTIZE's output read as its constant input. */
+    void fold(int output, int constant) {
+        folded.put(output, constant);
     }
 
     void node(String name, String type, List<QnnParam> params, List<String> in, List<String> out, String origin) {

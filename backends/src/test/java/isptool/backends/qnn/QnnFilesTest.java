@@ -94,9 +94,12 @@ class QnnFilesTest {
     }
 
     @Test
-    void float32AndFloat16GraphsCompileAndRun() throws Exception {
+    void float32AndFp16ModelsGiveFloatGraphsThatCompileAndRun() throws Exception {
         for (QnnDataType type : new QnnDataType[] {QnnDataType.FLOAT_32, QnnDataType.FLOAT_16}) {
-            QnnGraph g = TfliteToQnn.convert(TfliteModel.open(f.floatModel), "syenet_isp", type);
+            Path model = type == QnnDataType.FLOAT_32 ? f.floatModel
+                    : f.model(f.quantize(Precision.FP16, CalibrationMethod.MSE, true, null));
+            QnnGraph g = TfliteToQnn.convert(TfliteModel.open(model), "syenet_isp", type);
+            assertEquals(0, g.count("Dequantize"), "fp16 weights' DEQUANTIZE folds into the static");
             assertTrue(g.tensors().values().stream().allMatch(t -> t.type() == type), type.name());
             Path dir = write(g, 1, QnnEncodingsJson.Format.V1_0_0, type.name());
             QnnSdkCheck.Result r = QnnSdkCheck.syntax(dir.resolve("syenet_isp.cpp"));
