@@ -57,6 +57,9 @@ final class ConvertCommand implements Callable<Integer> {
     @CommandLine.Mixin
     QuantOptionsMixin quant;
 
+    @CommandLine.Mixin
+    QnnOptions qnn;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -69,6 +72,7 @@ final class ConvertCommand implements Callable<Integer> {
         }
         verify.check(spec.commandLine());
         quant.check(spec.commandLine());
+        qnn.check(spec.commandLine());
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.report, common.inputShapes,
                 (loaded, reference, tmp) -> run(loaded.graph(), loaded, reference, tmp, out, t0));
@@ -131,6 +135,12 @@ final class ConvertCommand implements Callable<Integer> {
                     verify.describe(common.seed), out,
                     spec.commandLine().getErr());
         }
+        QnnConvert.Outcome qnnFiles = null;
+        if (qnn.isQnn() && (check == null || check.ok()) && (quantized == null || quantized.failure() == null)) {
+            qnnFiles = QnnConvert.run(input, tmp, g, plan, precision, output, qnn, quant.psnrFloor(spec.commandLine()),
+                    Verification.inputs(g, verify, common.seed), verify.describe(common.seed),
+                    "isptool convert " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), out);
+        }
         long t2 = System.nanoTime();
         if (common.report != null) {
             Map<String, Object> tflite = new LinkedHashMap<>();
@@ -151,6 +161,9 @@ final class ConvertCommand implements Callable<Integer> {
             if (quantized != null) {
                 json.put("quantization", quantized.json());
             }
+            if (qnnFiles != null) {
+                json.put("qnn", qnnFiles.json());
+            }
             json.put("seconds", Map.of("convert", (t1 - t0) / 1e9, "verify", (tVerified - tVerify) / 1e9,
                     "total", (t2 - t0) / 1e9));
             json.put("memory", MemoryUse.toJson());
@@ -165,6 +178,16 @@ final class ConvertCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("isptool: %s: the %s model is not close enough to float32: %s; %s was"
                     + " not written%n", input, precision.name().toLowerCase(Locale.ROOT), quantized.failure(), output);
             return Main.EXIT_MISMATCH;
+        }
+        if (qnnFiles != null && qnnFiles.failure() != null) {
+            spec.commandLine().getErr().printf("isptool: %s: the QNN graph is not close enough to float32: %s; no QNN"
+                    + " file was written%n", input, qnnFiles.failure());
+            return Main.EXIT_MISMATCH;
+        }
+        if (qnnFiles != null) {
+            QnnConvert.write(qnnFiles.files(), output, out);
+            out.flush();
+            return 0;
         }
         AtomicFiles.moveInto(tmp, output);
         out.printf("  wrote %s (%s) in %.2f s%n", output, Reports.size(Files.size(output)), (t2 - t0) / 1e9);
