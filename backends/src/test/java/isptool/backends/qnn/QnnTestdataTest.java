@@ -72,6 +72,23 @@ class QnnTestdataTest {
         assertEquals(0, q.count("Concat"));
     }
 
+    /** TFLite keeps int16x8 DEPTH_TO_SPACE in float32 after a DEQUANTIZE; QNN runs it on UFIXED_POINT_16, then dequantizes. */
+    @Test
+    void int16x8DepthToSpaceRunsOnFixedPoint() throws Exception {
+        QuantFixture f = QuantFixture.testdata("syenet_isp", tmp);
+        Path model = f.model(f.quantize(Precision.INT16X8, CalibrationMethod.MSE, true, null));
+        assertEquals(1, TfliteModel.open(model).operators().stream()
+                .filter(op -> op.opName().equals("DEPTH_TO_SPACE")
+                        && TfliteModel.open(model).tensor(op.inputs().get(0)).type().name().equals("FLOAT32")).count());
+        QnnGraph q = TfliteToQnn.convert(TfliteModel.open(model), "syenet_isp", QnnDataType.FLOAT_32);
+        QnnNode d2s = q.nodes().stream().filter(n -> n.type().equals("DepthToSpace")).findFirst().orElseThrow();
+        assertEquals(QnnDataType.UFIXED_POINT_16, q.tensor(d2s.inputs().get(0)).type());
+        assertEquals(QnnDataType.UFIXED_POINT_16, q.tensor(d2s.outputs().get(0)).type());
+        QnnNode last = q.nodes().get(q.nodes().size() - 1);
+        assertEquals("Dequantize", last.type());
+        assertEquals(q.outputs(), last.outputs());
+    }
+
     @Test
     void nafnetIsRefusedAtItsRsqrt() throws Exception {
         QuantFixture f = QuantFixture.testdata("nafnet_like", tmp);
