@@ -50,8 +50,7 @@ final class QnnOpTable {
         String name = origin != null && !boundary ? origin : op.opName().toLowerCase() + "_" + op.index();
         List<Integer> in = op.inputs();
         switch (op.opName()) {
-            case "CONV_2D" -> conv(c, op, origin, name);
-            case "DEPTHWISE_CONV_2D" -> depthwise(c, op, origin, name);
+            case "CONV_2D", "DEPTHWISE_CONV_2D" -> conv(c, op, origin, name);
             case "TRANSPOSE_CONV" -> transposeConv(c, op, origin, name);
             case "FULLY_CONNECTED" -> {
                 FullyConnectedOptionsT o = (FullyConnectedOptionsT) op.options();
@@ -153,38 +152,46 @@ final class QnnOpTable {
         }
     }
 
+    /** CONV_2D (OHWI -> HWIO, with group) and DEPTHWISE_CONV_2D ([1,kh,kw,C] -> [kh,kw,1,C], no group). */
     private static void conv(TfliteToQnn c, OperatorInfo op, String origin, String name) {
-        Conv2DOptionsT o = (Conv2DOptionsT) op.options();
+        boolean depthwise = op.opName().equals("DEPTHWISE_CONV_2D");
+        int strideH;
+        int strideW;
+        int dh;
+        int dw;
+        byte padding;
+        byte act;
+        if (depthwise) {
+            DepthwiseConv2DOptionsT o = (DepthwiseConv2DOptionsT) op.options();
+            strideH = o.getStrideH();
+            strideW = o.getStrideW();
+            dh = o.getDilationHFactor();
+            dw = o.getDilationWFactor();
+            padding = o.getPadding();
+            act = o.getFusedActivationFunction();
+        } else {
+            Conv2DOptionsT o = (Conv2DOptionsT) op.options();
+            strideH = o.getStrideH();
+            strideW = o.getStrideW();
+            dh = o.getDilationHFactor();
+            dw = o.getDilationWFactor();
+            padding = o.getPadding();
+            act = o.getFusedActivationFunction();
+        }
         List<Integer> in = op.inputs();
         long[] x = c.info(in.get(0)).shape();
         long[] w = c.info(in.get(1)).shape();
         long[] y = c.info(op.outputs().get(0)).shape();
+        int[] perm = depthwise ? new int[] {1, 2, 0, 3} : new int[] {1, 2, 3, 0};
         List<String> ins = new ArrayList<>(List.of(c.input(in.get(0)),
-                c.staticTensor(in.get(1), (t, n) -> c.mapping.weights(t, n, new int[] {1, 2, 3, 0}))));
+                c.staticTensor(in.get(1), (t, n) -> c.mapping.weights(t, n, perm))));
         bias(c, op, ins);
-        int dh = o.getDilationHFactor();
-        int dw = o.getDilationWFactor();
-        List<QnnParam> params = List.of(u32s("dilation", dh, dw),
-                padAmount(o.getPadding(), x, y, w[1], w[2], o.getStrideH(), o.getStrideW(), dh, dw),
-                u32s("stride", o.getStrideH(), o.getStrideW()), QnnParam.u32("group", x[3] / w[3]));
-        withActivation(c, op, origin, name, "Conv2d", params, ins, o.getFusedActivationFunction());
-    }
-
-    private static void depthwise(TfliteToQnn c, OperatorInfo op, String origin, String name) {
-        DepthwiseConv2DOptionsT o = (DepthwiseConv2DOptionsT) op.options();
-        List<Integer> in = op.inputs();
-        long[] x = c.info(in.get(0)).shape();
-        long[] w = c.info(in.get(1)).shape();
-        long[] y = c.info(op.outputs().get(0)).shape();
-        List<String> ins = new ArrayList<>(List.of(c.input(in.get(0)),
-                c.staticTensor(in.get(1), (t, n) -> c.mapping.weights(t, n, new int[] {1, 2, 0, 3}))));
-        bias(c, op, ins);
-        int dh = o.getDilationHFactor();
-        int dw = o.getDilationWFactor();
-        List<QnnParam> params = List.of(u32s("dilation", dh, dw),
-                padAmount(o.getPadding(), x, y, w[1], w[2], o.getStrideH(), o.getStrideW(), dh, dw),
-                u32s("stride", o.getStrideH(), o.getStrideW()));
-        withActivation(c, op, origin, name, "DepthWiseConv2d", params, ins, o.getFusedActivationFunction());
+        List<QnnParam> params = new ArrayList<>(List.of(u32s("dilation", dh, dw),
+                padAmount(padding, x, y, w[1], w[2], strideH, strideW, dh, dw), u32s("stride", strideH, strideW)));
+        if (!depthwise) {
+            params.add(QnnParam.u32("group", x[3] / w[3]));
+        }
+        withActivation(c, op, origin, name, depthwise ? "DepthWiseConv2d" : "Conv2d", params, ins, act);
     }
 
     private static void transposeConv(TfliteToQnn c, OperatorInfo op, String origin, String name) {

@@ -75,24 +75,12 @@ public final class TfliteToQnn {
 
     /** The QNN name of an operator input: a produced activation, or a constant added as a static on first use. */
     String input(int index) {
-        index = folded.getOrDefault(index, index);
-        String n = produced.get(index);
-        if (n != null) {
-            return n;
-        }
-        TensorInfo t = model.tensor(index);
-        if (!t.isConstant()) {
-            throw new ModelException(model.label() + ": tensor \"" + t.name() + "\" is read before it is written");
-        }
-        n = names.tensor(t.name());
-        tensors.put(n, mapping.constant(t, n));
-        produced.put(index, n);
-        return n;
+        return staticTensor(index, mapping::constant);
     }
 
     /**
-     * Adds a static made by the op table (weights, bias) from a TFLite constant (looking through a
-     * constant DEQUANTIZE); reused if already added.
+     * The QNN name of an input the op table makes a static for (weights, bias: make builds it from
+     * the TFLite constant, looking through a constant DEQUANTIZE); reused once added.
      */
     String staticTensor(int index, java.util.function.BiFunction<TensorInfo, String, QnnTensor> make) {
         index = folded.getOrDefault(index, index);
@@ -102,8 +90,8 @@ public final class TfliteToQnn {
         }
         TensorInfo t = model.tensor(index);
         if (!t.isConstant()) {
-            throw new ModelException(model.label() + ": tensor \"" + t.name()
-                    + "\" feeds a weight or bias input but is not a constant; the QNN backend needs constant weights");
+            throw new ModelException(model.label() + ": tensor \"" + t.name() + "\" is read before any operator"
+                    + " writes it and is not a constant (weights must be constants for the QNN backend)");
         }
         n = names.tensor(t.name());
         tensors.put(n, make.apply(t, n));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import isptool.backends.quant.CalibrationMethod;
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.QuantFixture;
 import isptool.backends.tflite.TfliteModel;
@@ -30,8 +29,8 @@ class QnnFilesTest {
     @BeforeEach
     void emit() throws Exception {
         f = QuantFixture.testdata("syenet_isp", tmp);
-        Path model = f.model(f.quantize(Precision.INT8, CalibrationMethod.MSE, true, null));
-        int8 = TfliteToQnn.convert(TfliteModel.open(model), "syenet_isp", QnnDataType.FLOAT_32);
+        Path model = QnnTestdataTest.quantized(f, Precision.INT8);
+        int8 = QnnTestdataTest.qnn(model, "syenet_isp");
     }
 
     private Path write(QnnGraph g, int version, QnnEncodingsJson.Format format, String folder) throws Exception {
@@ -43,8 +42,8 @@ class QnnFilesTest {
     @Test
     void binIsAReproducibleUstarOfOneRawPerStatic() throws Exception {
         Path a = write(int8, 1, QnnEncodingsJson.Format.V1_0_0, "a");
-        Path b = write(TfliteToQnn.convert(TfliteModel.open(f.model(f.quantize(Precision.INT8, CalibrationMethod.MSE,
-                true, null))), "syenet_isp", QnnDataType.FLOAT_32), 1, QnnEncodingsJson.Format.V1_0_0, "b");
+        Path b = write(QnnTestdataTest.qnn(QnnTestdataTest.quantized(f, Precision.INT8), "syenet_isp"), 1,
+                QnnEncodingsJson.Format.V1_0_0, "b");
         byte[] bin = Files.readAllBytes(a.resolve("syenet_isp.bin"));
         assertArrayEquals(bin, Files.readAllBytes(b.resolve("syenet_isp.bin")));
         QnnSdkCheck.Result list = QnnSdkCheck.run(a, "tar", "-tvf", "syenet_isp.bin");
@@ -97,7 +96,7 @@ class QnnFilesTest {
     void float32AndFp16ModelsGiveFloatGraphsThatCompileAndRun() throws Exception {
         for (QnnDataType type : new QnnDataType[] {QnnDataType.FLOAT_32, QnnDataType.FLOAT_16}) {
             Path model = type == QnnDataType.FLOAT_32 ? f.floatModel
-                    : f.model(f.quantize(Precision.FP16, CalibrationMethod.MSE, true, null));
+                    : QnnTestdataTest.quantized(f, Precision.FP16);
             QnnGraph g = TfliteToQnn.convert(TfliteModel.open(model), "syenet_isp", type);
             assertEquals(0, g.count("Dequantize"), "fp16 weights' DEQUANTIZE folds into the static");
             assertTrue(g.tensors().values().stream().allMatch(t -> t.type() == type), type.name());

@@ -2,11 +2,9 @@ package isptool.backends.qnn;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import isptool.backends.quant.CalibrationMethod;
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.QuantFixture;
 import isptool.backends.quant.SmallGraph;
-import isptool.backends.tflite.TfliteModel;
 import isptool.backends.verify.Comparison;
 import isptool.graph.Value;
 import java.nio.file.Files;
@@ -90,8 +88,8 @@ class QnnOpsTest {
         SmallGraph s = new SmallGraph(1, 3, 16, 16);
         QuantFixture f = s.finish(s.conv("out", body.apply(s), 3, 1), tmp);
         for (Precision p : new Precision[] {Precision.INT8, Precision.INT16X8}) {
-            Path model = f.model(f.quantize(p, CalibrationMethod.MSE, true, null));
-            QnnGraph q = TfliteToQnn.convert(TfliteModel.open(model), "small", QnnDataType.FLOAT_32);
+            Path model = QnnTestdataTest.quantized(f, p);
+            QnnGraph q = QnnTestdataTest.qnn(model, "small");
             assertTrue(Stream.of(qnnOp.split("\\|")).anyMatch(op -> q.count(op) > 0), label + " " + p + ": no " + qnnOp + " in " + q.opHistogram());
             Path dir = Files.createDirectories(tmp.resolve(label + "-" + p));
             QnnFiles files = QnnFiles.of(q, 1, QnnEncodingsJson.Format.V1_0_0, "test");

@@ -33,13 +33,22 @@ class QnnTestdataTest {
     @TempDir
     Path tmp;
 
+    /** The net quantized as convert does (default method, bias correction) and its TFLite file. */
+    static Path quantized(QuantFixture f, Precision p) throws java.io.IOException {
+        return f.model(f.quantize(p, CalibrationMethod.MSE, true, null));
+    }
+
+    static QnnGraph qnn(Path model, String name) {
+        return TfliteToQnn.convert(TfliteModel.open(model), name, QnnDataType.FLOAT_32);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"syenet_isp", "mai_isp", "csanet_like", "unet_small", "ecbsr", "fsrcnn", "sensitive_net"})
     void int8AndInt16x8MatchTheTfliteInterpreter(String net) throws Exception {
         QuantFixture f = QuantFixture.testdata(net, tmp);
         for (Precision p : new Precision[] {Precision.INT8, Precision.INT16X8}) {
-            Path model = f.model(f.quantize(p, CalibrationMethod.MSE, true, null));
-            QnnGraph q = TfliteToQnn.convert(TfliteModel.open(model), net, QnnDataType.FLOAT_32);
+            Path model = quantized(f, p);
+            QnnGraph q = qnn(model, net);
             Path dir = Files.createDirectories(tmp.resolve(net + "-" + p));
             QnnFiles.of(q, 1, QnnEncodingsJson.Format.V1_0_0, "test").writeTo(dir);
             QnnSdkCheck.Result syntax = QnnSdkCheck.syntax(dir.resolve(net + ".cpp"));
@@ -64,8 +73,7 @@ class QnnTestdataTest {
     @Test
     void syenetIsEightConvolutionsAndOneDepthToSpace() throws Exception {
         QuantFixture f = QuantFixture.testdata("syenet_isp", tmp);
-        Path model = f.model(f.quantize(Precision.INT8, CalibrationMethod.MSE, true, null));
-        QnnGraph q = TfliteToQnn.convert(TfliteModel.open(model), "syenet_isp", QnnDataType.FLOAT_32);
+        QnnGraph q = qnn(quantized(f, Precision.INT8), "syenet_isp");
         assertEquals(8, q.count("Conv2d"));
         assertEquals(1, q.count("DepthToSpace"));
         assertEquals(0, q.count("Transpose"));
@@ -76,11 +84,11 @@ class QnnTestdataTest {
     @Test
     void int16x8DepthToSpaceRunsOnFixedPoint() throws Exception {
         QuantFixture f = QuantFixture.testdata("syenet_isp", tmp);
-        Path model = f.model(f.quantize(Precision.INT16X8, CalibrationMethod.MSE, true, null));
+        Path model = quantized(f, Precision.INT16X8);
         assertEquals(1, TfliteModel.open(model).operators().stream()
                 .filter(op -> op.opName().equals("DEPTH_TO_SPACE")
                         && TfliteModel.open(model).tensor(op.inputs().get(0)).type().name().equals("FLOAT32")).count());
-        QnnGraph q = TfliteToQnn.convert(TfliteModel.open(model), "syenet_isp", QnnDataType.FLOAT_32);
+        QnnGraph q = qnn(model, "syenet_isp");
         QnnNode d2s = q.nodes().stream().filter(n -> n.type().equals("DepthToSpace")).findFirst().orElseThrow();
         assertEquals(QnnDataType.UFIXED_POINT_16, q.tensor(d2s.inputs().get(0)).type());
         assertEquals(QnnDataType.UFIXED_POINT_16, q.tensor(d2s.outputs().get(0)).type());
@@ -92,9 +100,8 @@ class QnnTestdataTest {
     @Test
     void nafnetIsRefusedAtItsRsqrt() throws Exception {
         QuantFixture f = QuantFixture.testdata("nafnet_like", tmp);
-        Path model = f.model(f.quantize(Precision.INT8, CalibrationMethod.MSE, true, null));
-        ModelException e = assertThrows(ModelException.class,
-                () -> TfliteToQnn.convert(TfliteModel.open(model), "nafnet_like", QnnDataType.FLOAT_32));
+        Path model = quantized(f, Precision.INT8);
+        ModelException e = assertThrows(ModelException.class, () -> qnn(model, "nafnet_like"));
         assertTrue(e.getMessage().contains("(RSQRT) from ONNX node \"/blocks/blocks.0/norm1/Sqrt\""), e.getMessage());
     }
 }
