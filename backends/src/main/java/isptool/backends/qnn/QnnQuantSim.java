@@ -26,6 +26,12 @@ public final class QnnQuantSim {
      * input's source name (in QNN dims, NHWC). members are NAME.bin's {@code <name>.raw} files.
      */
     public static Map<String, Tensor> run(QnnGraph g, Map<String, byte[]> members, Map<String, Tensor> inputs) {
+        return run(g, members, inputs, g.outputs());
+    }
+
+    /** As {@link #run(QnnGraph, Map, Map)}, returning the named tensors (graph outputs or intermediates). */
+    public static Map<String, Tensor> run(QnnGraph g, Map<String, byte[]> members, Map<String, Tensor> inputs,
+            List<String> wanted) {
         Map<String, QnnKernels.Arr> values = new HashMap<>();
         for (String in : g.inputs()) {
             QnnTensor t = g.tensor(in);
@@ -53,7 +59,7 @@ public final class QnnQuantSim {
             values.put(out.name(), store(out, y.v()));
         }
         Map<String, Tensor> r = new LinkedHashMap<>();
-        for (String o : g.outputs()) {
+        for (String o : wanted) {
             QnnTensor t = g.tensor(o);
             long[] dims = new long[t.dims().length];
             for (int i = 0; i < dims.length; i++) {

@@ -21,14 +21,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every testdata net quantized as convert does (int8 and int16x8), emitted as QNN files,
- * compile- and link-checked, and run in the quantization simulator with weights read back from
- * NAME.bin: its PSNR against onnxruntime float32 must match the TFLite interpreter's PSNR on the
- * model it came from (same held-out smooth images).
+ * Every testdata net (but nafnet_like, refused at its RSQRT) in float32 and quantized as convert
+ * does (int8 and int16x8), emitted as QNN files, compile- and link-checked, and run in the
+ * quantization simulator with weights read back from NAME.bin: float32 must match onnxruntime
+ * beyond 100 dB, and a quantized graph's PSNR against onnxruntime float32 must match the TFLite
+ * interpreter's PSNR on the model it came from (same held-out smooth images).
  */
 class QnnTestdataTest {
-    /** Largest |quantsim PSNR - TFLite PSNR| accepted, in dB; measured at most 0.18 (mai_isp int16x8: TFLite's tanh table). */
-    static final double AGREEMENT_DB = 0.5;
+    /**
+     * Largest |quantsim PSNR - TFLite PSNR| accepted, in dB. Measured: at most 0.18 on the image nets (mai_isp
+     * int16x8: TFLite's tanh table) and 0.72 on mobilenet_v2 int8 (a 10-value output after 17 blocks; per layer the
+     * two differ by up to 0.5 dB either way: TFLite's integer requantization against the simulator's exact rounding).
+     */
+    static final double AGREEMENT_DB = 1.0;
 
     @TempDir
     Path tmp;
@@ -43,9 +48,20 @@ class QnnTestdataTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"syenet_isp", "mai_isp", "csanet_like", "unet_small", "ecbsr", "fsrcnn", "sensitive_net"})
+    @ValueSource(strings = {"syenet_isp", "mai_isp", "csanet_like", "unet_small", "ecbsr", "fsrcnn", "sensitive_net",
+            "repvgg", "acnet", "mobileone", "dbb", "qarepvgg", "seq_zero_pad", "mobilenet_v2"})
     void int8AndInt16x8MatchTheTfliteInterpreter(String net) throws Exception {
         QuantFixture f = QuantFixture.testdata(net, tmp);
+        QnnGraph fp32 = qnn(f.floatModel, net);
+        Path floatDir = Files.createDirectories(tmp.resolve(net + "-fp32"));
+        QnnFiles.of(fp32, 1, QnnEncodingsJson.Format.V1_0_0, "test").writeTo(floatDir);
+        QnnSdkCheck.Result floatSyntax = QnnSdkCheck.syntax(floatDir.resolve(net + ".cpp"));
+        assertTrue(floatSyntax.ok(), floatSyntax.output());
+        assertTrue(QnnSdkCheck.link(floatDir, net).ok());
+        double exact = QnnQuality.compare(fp32, QnnFiles.members(fp32), f.g, f.plan, f.image(1)).stream()
+                .mapToDouble(Comparison::psnr).min().orElseThrow();
+        System.out.printf(Locale.ROOT, "qnn %s FP32: quantsim %.1f dB%n", net, exact);
+        assertTrue(exact > 100, net + " fp32 quantsim PSNR " + exact);
         for (Precision p : new Precision[] {Precision.INT8, Precision.INT16X8}) {
             Path model = quantized(f, p);
             QnnGraph q = qnn(model, net);
