@@ -30,6 +30,22 @@ final class QnnNames {
         return name;
     }
 
+    /**
+     * A new node name from text such that {@code <name>_<suffix>} is also free for every suffix
+     * (the names of its param tensors in NAME.cpp); all of them are taken.
+     */
+    String freshNode(String text, java.util.List<String> suffixes) {
+        String base = sanitise(text);
+        for (int k = 1; ; k++) {
+            String name = k == 1 ? base : base + "_" + k;
+            if (!taken.contains(name) && suffixes.stream().noneMatch(s -> taken.contains(name + "_" + s))) {
+                taken.add(name);
+                suffixes.forEach(s -> taken.add(name + "_" + s));
+                return name;
+            }
+        }
+    }
+
     static String sanitise(String text) {
         StringBuilder b = new StringBuilder();
         for (char c : text.toCharArray()) {

@@ -128,7 +128,8 @@ public final class TfliteToQnn {
         List<QnnParam> ordered = new ArrayList<>(params.stream().filter(QnnParam::isTensor)
                 .sorted(java.util.Comparator.comparing(QnnParam::name)).toList());
         params.stream().filter(p -> !p.isTensor()).forEach(ordered::add);
-        nodes.add(new QnnNode(names.fresh(name), type, ordered, in, out, origin));
+        List<String> paramTensors = ordered.stream().filter(QnnParam::isTensor).map(QnnParam::name).toList();
+        nodes.add(new QnnNode(names.freshNode(name, paramTensors), type, ordered, in, out, origin));
     }
 
     ModelException refuse(OperatorInfo op, String origin, String why) {

@@ -137,5 +137,10 @@ class QnnFilesTest {
         assertEquals("_73", n.tensor("73"));
         assertEquals("input_1_2", n.tensor("input:1"));
         assertEquals("input_1", n.tensor("input.1"));
+        assertEquals("conv", n.freshNode("conv", List.of("stride")));
+        assertEquals("conv_2", n.freshNode("conv", List.of("stride")), "conv_stride is taken by the first node's param");
+        assertEquals("y_stride", n.fresh("y.stride"));
+        assertEquals("y_2", n.freshNode("y", List.of("stride")), "a tensor already has y's param name");
+        assertEquals("conv_2_stride_2", n.fresh("conv_2_stride"));
     }
 }
