@@ -36,7 +36,7 @@ final class DequantizeAfterDataMovement {
             }
             String t = dq.outputs().get(0);
             QnnTensor x = tensors.get(dq.inputs().get(0));
-            if (!move.inputs().equals(List.of(t)) || readers(nodes, t) != 1 || g.outputs().contains(t)
+            if (!move.inputs().equals(List.of(t)) || PreluFromMaximum.readers(nodes, t) != 1 || g.outputs().contains(t)
                     || x.encoding() == null || x.encoding().isPerAxis()) {
                 continue;
             }
@@ -49,13 +49,5 @@ final class DequantizeAfterDataMovement {
             nodes.set(i + 1, new QnnNode(dq.name(), dq.type(), dq.params(), List.of(moved), move.outputs(), dq.origin()));
         }
         return new QnnGraph(g.name(), tensors, nodes, g.inputs(), g.outputs());
-    }
-
-    private static int readers(List<QnnNode> nodes, String tensor) {
-        int n = 0;
-        for (QnnNode node : nodes) {
-            n += (int) node.inputs().stream().filter(tensor::equals).count();
-        }
-        return n;
     }
 }

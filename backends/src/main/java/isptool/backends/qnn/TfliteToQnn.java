@@ -17,8 +17,8 @@ import java.util.Set;
  * Relu/ReluMinMax/Tanh node for a fused activation, whose input carries the output's encoding
  * (TFLite clamps inside that same range, so the values agree). A constant DEQUANTIZE (fp16
  * weights) folds into its constant. Graph inputs are APP_WRITE, graph outputs APP_READ, the rest
- * NATIVE or STATIC; a Dequantize is then moved past a data-movement op it feeds
- * (DequantizeAfterDataMovement). An operator without a QNN row is refused with its name, the ONNX node it came
+ * NATIVE or STATIC. Then int16x8 PReLU's MUL + MAXIMUM becomes one Prelu (PreluFromMaximum) and a
+ * Dequantize moves past a data-movement op it feeds (DequantizeAfterDataMovement). An operator without a QNN row is refused with its name, the ONNX node it came
  * from and what to do.
  */
 public final class TfliteToQnn {
@@ -66,7 +66,8 @@ public final class TfliteToQnn {
             }
             out.add(n);
         }
-        return DequantizeAfterDataMovement.apply(new QnnGraph(graphName, c.tensors, c.nodes, in, out), c.names);
+        QnnGraph g = new QnnGraph(graphName, c.tensors, c.nodes, in, out);
+        return DequantizeAfterDataMovement.apply(PreluFromMaximum.apply(g), c.names);
     }
 
     TensorInfo info(int index) {

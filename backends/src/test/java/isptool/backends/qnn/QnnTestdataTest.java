@@ -111,6 +111,9 @@ class QnnTestdataTest {
         QnnNode last = q.nodes().get(q.nodes().size() - 1);
         assertEquals("Dequantize", last.type());
         assertEquals(q.outputs(), last.outputs());
+        assertEquals(2, q.count("Prelu"), "TFLite's int16x8 MUL + MAXIMUM PReLU is one Prelu again");
+        assertEquals(0, q.count("ElementWiseBinary"));
+        assertEquals(2, q.count("ElementWiseMultiply"));
     }
 
     @Test
