@@ -138,7 +138,7 @@ final class ConvertCommand implements Callable<Integer> {
         QnnConvert.Outcome qnnFiles = null;
         if (qnn.isQnn() && (check == null || check.ok()) && (quantized == null || quantized.failure() == null)) {
             qnnFiles = QnnConvert.run(input, tmp, g, plan, precision, output, qnn, quant.psnrFloor(spec.commandLine()),
-                    Verification.inputs(g, verify, common.seed), verify.describe(common.seed),
+                    quant.perLayer, Verification.inputs(g, verify, common.seed), verify.describe(common.seed),
                     "isptool convert " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), out);
         }
         long t2 = System.nanoTime();

@@ -38,8 +38,8 @@ final class QnnConvert {
 
     /** The QNN files for the TFLite model made from input (messages name input, not the temporary model). */
     static Outcome run(Path input, Path tflite, Graph g, LayoutPlan plan, Precision precision, Path output,
-            QnnOptions options, double floor, Map<String, Tensor> heldOut, String heldOutWhat, String commandLine,
-            PrintWriter out) throws IOException {
+            QnnOptions options, double floor, boolean perLayer, Map<String, Tensor> heldOut, String heldOutWhat,
+            String commandLine, PrintWriter out) throws IOException {
         String name = output.getFileName().toString();
         QnnDataType floatType = precision == Precision.FP16 ? QnnDataType.FLOAT_16 : QnnDataType.FLOAT_32;
         QnnGraph q = TfliteToQnn.convert(TfliteModel.of(Files.readAllBytes(tflite), input.toString()), name, floatType);
@@ -47,16 +47,22 @@ final class QnnConvert {
         out.printf("  qnn: %d ops, tensor version %d, encodings %s, %d static tensors in %s.bin%n", q.nodes().size(),
                 options.tensorVersion, options.encodingsFormat, q.statics().size(), name);
         q.opHistogram().forEach((op, count) -> out.printf("    %s %d%n", op, count));
-        List<Comparison> rows = QnnQuality.compare(q, QnnTar.read(files.bin()), g, plan, heldOut);
-        List<QualityReport.Row> printed = rows.stream().map(c -> new QualityReport.Row(c.output(), "", "", c)).toList();
+        List<QualityReport.Row> all = QnnQuality.compare(q, QnnTar.read(files.bin()), g, plan, heldOut, perLayer);
+        List<QualityReport.Row> printed = all.stream().filter(r -> g.isGraphOutput(g.value(r.tensor()))).toList();
         QualityPrinter.printRows(out, "qnn quantsim vs float32 onnxruntime on " + heldOutWhat, printed, false);
-        String failure = judge(rows, floor);
+        if (perLayer) {
+            QualityPrinter.printRows(out, "qnn quantsim per layer on " + heldOutWhat, all, true);
+        }
+        String failure = judge(printed.stream().map(QualityReport.Row::comparison).toList(), floor);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("ops", q.opHistogram());
         json.put("nodes", q.nodes().size());
         json.put("tensor_version", options.tensorVersion);
         json.put("encodings_format", options.encodingsFormat);
         json.put("quantsim", QualityPrinter.rowsJson(printed));
+        if (perLayer) {
+            json.put("quantsim_layers", QualityPrinter.rowsJson(all));
+        }
         json.put("ok", failure == null);
         return new Outcome(failure == null ? files : null, json, failure);
     }

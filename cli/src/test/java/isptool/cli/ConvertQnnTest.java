@@ -48,7 +48,8 @@ class ConvertQnnTest {
     @Test
     void int8WritesFourFilesWithOpCountsAndQuantsimPsnr() throws IOException {
         Path out = tmp.resolve("out/isp");
-        TestFiles.Run run = convert("syenet_isp", out, int8("--encodings-format", "legacy", "--qnn-tensor-version", "2"));
+        TestFiles.Run run = convert("syenet_isp", out, int8("--encodings-format", "legacy", "--qnn-tensor-version", "2",
+                "--per-layer"));
         assertEquals(0, run.status(), run.out() + run.err());
         assertEquals(List.of("isp.bin", "isp.cpp", "isp.encodings.json", "isp_net.json"), files());
         JsonNode qnn = new ObjectMapper().readTree(tmp.resolve("report.json").toFile()).get("qnn");
@@ -60,6 +61,21 @@ class ConvertQnnTest {
         assertTrue(run.out().contains("    Conv2d 8") && run.out().contains(QualityPrinter.db(psnr)), run.out());
         assertTrue(Files.readString(tmp.resolve("out/isp.cpp")).contains("QNN_TENSOR_VERSION_2"));
         assertFalse(Files.readString(tmp.resolve("out/isp.encodings.json")).contains("\"version\""));
+        JsonNode layers = qnn.get("quantsim_layers");
+        assertTrue(layers.size() > 8, layers.toString());
+        assertTrue(run.out().contains("qnn quantsim per layer on") && run.out().contains("/tail/compress/Conv"), run.out());
+    }
+
+    @Test
+    void fp16IsAFloat16GraphAboveItsSixtyDecibelFloor() throws IOException {
+        Path out = tmp.resolve("out/isp16");
+        TestFiles.Run run = convert("syenet_isp", out, "--precision", "fp16");
+        assertEquals(0, run.status(), run.out() + run.err());
+        String cpp = Files.readString(tmp.resolve("out/isp16.cpp"));
+        assertTrue(cpp.contains("QNN_DATATYPE_FLOAT_16") && !cpp.contains("QNN_DATATYPE_FLOAT_32")
+                && !cpp.contains("\"Dequantize\""));
+        JsonNode qnn = new ObjectMapper().readTree(tmp.resolve("report.json").toFile()).get("qnn");
+        assertTrue(qnn.get("quantsim").get(0).get("psnr_db").asDouble() >= 60, qnn.toString());
     }
 
     @Test
