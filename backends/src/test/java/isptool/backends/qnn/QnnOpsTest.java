@@ -78,6 +78,19 @@ class QnnOpsTest {
         m.put("pad", Map.entry("Pad", s -> s.node("Pad", "pd", s.conv("c", s.input(), 4, 3),
                 s.g.addConstant("pads", isptool.graph.Tensor.ofLongs(new long[] {8}, new long[] {0, 0, 1, 2, 0, 0, 1, 2})))));
         m.put("softmax", Map.entry("Softmax", s -> s.node("Softmax", "sm", n -> n.set("axis", 1L), s.conv("c", s.input(), 4, 3))));
+        m.put("maximum", Map.entry("ElementWiseBinary", s -> s.node("Max", "mx", s.conv("c1", s.input(), 4, 3),
+                s.conv("c2", s.input(), 4, 1))));
+        m.put("minimum", Map.entry("ElementWiseBinary", s -> s.node("Min", "mn", s.conv("c1", s.input(), 4, 3),
+                s.conv("c2", s.input(), 4, 1))));
+        m.put("relu6", Map.entry("ReluMinMax", s -> s.node("Clip", "cl", s.conv("c", s.input(), 4, 3),
+                s.constant("lo", new long[] {}, new float[] {0}), s.constant("hi", new long[] {}, new float[] {6}))));
+        m.put("hard_swish", Map.entry("HardSwish", s -> s.node("HardSwish", "hs", s.conv("c", s.input(), 4, 3))));
+        m.put("resize_nearest", Map.entry("ResizeNearestNeighbor", s -> s.node("Resize", "u", n -> n.set("mode", "nearest")
+                .set("coordinate_transformation_mode", "asymmetric").set("nearest_mode", "floor"), s.conv("c", s.input(), 4, 3),
+                s.g.addConstant("roi", isptool.graph.Tensor.ofFloats(new long[] {0}, new float[0])),
+                s.constant("scales", new long[] {4}, new float[] {1, 1, 2, 2}))));
+        m.put("reflect_pad", Map.entry("Pad", s -> s.node("Pad", "pd", n -> n.set("mode", "reflect"), s.conv("c", s.input(), 4, 3),
+                s.g.addConstant("pads", isptool.graph.Tensor.ofLongs(new long[] {8}, new long[] {0, 0, 1, 2, 0, 0, 1, 2})))));
         return m.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue().getKey(), e.getValue().getValue()));
     }
 
