@@ -66,6 +66,9 @@ final class ConvertCommand implements Callable<Integer> {
     @CommandLine.Mixin
     QuantOptionsMixin quant;
 
+    @CommandLine.Mixin
+    QnnOptions qnn;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -78,6 +81,7 @@ final class ConvertCommand implements Callable<Integer> {
         }
         verify.check(spec.commandLine());
         quant.check(spec.commandLine());
+        qnn.check(spec.commandLine());
         TargetCaps caps = targetCaps();
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.report, common.inputShapes,
@@ -177,6 +181,12 @@ final class ConvertCommand implements Callable<Integer> {
         if (caps != null && (check == null || check.ok()) && (quantized == null || quantized.failure() == null)) {
             targetCheck = CheckTable.printVerdict(out, TfliteModel.open(tmp), caps.name());
         }
+        QnnConvert.Outcome qnnFiles = null;
+        if (qnn.isQnn() && (check == null || check.ok()) && (quantized == null || quantized.failure() == null)) {
+            qnnFiles = QnnConvert.run(input, tmp, g, plan, precision, output, qnn, quant.psnrFloor(spec.commandLine()),
+                    quant.perLayer, Verification.inputs(g, verify, common.seed), verify.describe(common.seed),
+                    "isptool convert " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), out);
+        }
         long t2 = System.nanoTime();
         if (common.report != null) {
             Map<String, Object> tflite = new LinkedHashMap<>();
@@ -205,6 +215,9 @@ final class ConvertCommand implements Callable<Integer> {
             if (auto != null) {
                 json.put("auto_precision", auto.toJson());
             }
+            if (qnnFiles != null) {
+                json.put("qnn", qnnFiles.json());
+            }
             json.put("seconds", Map.of("convert", (t1 - t0) / 1e9, "verify", (tVerified - tVerify) / 1e9,
                     "total", (t2 - t0) / 1e9));
             json.put("memory", MemoryUse.toJson());
@@ -219,6 +232,16 @@ final class ConvertCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("isptool: %s: the %s model is not close enough to float32: %s; %s was"
                     + " not written%n", input, precision.name().toLowerCase(Locale.ROOT), quantized.failure(), output);
             return Main.EXIT_MISMATCH;
+        }
+        if (qnnFiles != null && qnnFiles.failure() != null) {
+            spec.commandLine().getErr().printf("isptool: %s: the QNN graph is not close enough to float32: %s; no QNN"
+                    + " file was written%n", input, qnnFiles.failure());
+            return Main.EXIT_MISMATCH;
+        }
+        if (qnnFiles != null) {
+            QnnConvert.write(qnnFiles.files(), output, out);
+            out.flush();
+            return 0;
         }
         AtomicFiles.moveInto(tmp, output);
         out.printf("  wrote %s (%s) in %.2f s%n", output, Reports.size(Files.size(output)), (t2 - t0) / 1e9);

@@ -26,12 +26,12 @@ import java.util.function.IntFunction;
  * against onnxruntime.
  */
 public final class QuantFixture {
-    final Graph g;
-    final LayoutPlan plan;
-    final Path floatModel;
+    public final Graph g;
+    public final LayoutPlan plan;
+    public final Path floatModel;
     final Path dir;
 
-    QuantFixture(Graph g, Path dir) throws IOException {
+    public QuantFixture(Graph g, Path dir) throws IOException {
         this.g = g;
         this.dir = dir;
         ShapeInference.run(g);
@@ -41,7 +41,7 @@ public final class QuantFixture {
     }
 
     /** A testdata network, converted. */
-    static QuantFixture testdata(String name, Path dir) throws IOException {
+    public static QuantFixture testdata(String name, Path dir) throws IOException {
         Path root = Path.of(System.getProperty("isptool.root", "..")).resolve("testdata");
         assertTrue(Files.isDirectory(root), "testdata at " + root);
         Graph g = OnnxImporter.load(root.resolve(name + ".onnx"));
@@ -53,7 +53,7 @@ public final class QuantFixture {
     }
 
     /** Smooth images in [0, 1]: a few random low-frequency waves per channel over a random level. */
-    Map<String, Tensor> image(long seed) {
+    public Map<String, Tensor> image(long seed) {
         Random r = new Random(seed);
         Map<String, Tensor> m = new LinkedHashMap<>();
         for (Value in : g.inputs()) {
@@ -89,7 +89,7 @@ public final class QuantFixture {
     }
 
     /** n smooth images as calibration samples (seeds 1000..). */
-    CalibrationSource calibration(int n) {
+    public CalibrationSource calibration(int n) {
         return source(n, i -> image(1000 + i));
     }
 
@@ -113,7 +113,7 @@ public final class QuantFixture {
         };
     }
 
-    QuantResult quantize(Precision p, CalibrationMethod method, boolean biasCorrection, String floatOps)
+    public QuantResult quantize(Precision p, CalibrationMethod method, boolean biasCorrection, String floatOps)
             throws IOException {
         return quantize(p, method, biasCorrection, floatOps, false);
     }
@@ -125,19 +125,19 @@ public final class QuantFixture {
         return Quantizer.quantize(floatModel, g, plan, p.isInteger() ? calibration(16) : null, o, Progress.NONE);
     }
 
-    Path write(QuantResult r, String label) throws IOException {
+    public Path write(QuantResult r, String label) throws IOException {
         Path f = dir.resolve(g.name() + "." + label + ".tflite");
         r.model().write(f);
         return f;
     }
 
     /** Writes r to a file named after its precision. */
-    Path model(QuantResult r) throws IOException {
+    public Path model(QuantResult r) throws IOException {
         return write(r, r.summary().get("precision") + "-" + System.nanoTime());
     }
 
     /** The mean output PSNR over two held-out smooth images (seeds 1 and 2). */
-    double psnr(Path model) {
+    public double psnr(Path model) {
         double sum = 0;
         List<Long> seeds = List.of(1L, 2L);
         for (long seed : seeds) {

@@ -14,11 +14,11 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /** Builds small NCHW ONNX graphs for the quantizer tests: one image input, convs and other nodes. */
-final class SmallGraph {
-    final Graph g = new Graph();
-    final Random random = new Random(7);
+public final class SmallGraph {
+    public final Graph g = new Graph();
+    public final Random random = new Random(7);
 
-    SmallGraph(long... inputDims) {
+    public SmallGraph(long... inputDims) {
         g.setSource("small.onnx");
         g.setName("small");
         g.opsets().put("", 17L);
@@ -27,12 +27,12 @@ final class SmallGraph {
         g.addInput(x);
     }
 
-    Value input() {
+    public Value input() {
         return g.inputs().get(0);
     }
 
     /** Values uniform in [-scale, scale). */
-    float[] random(int n, double scale) {
+    public float[] random(int n, double scale) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
@@ -40,29 +40,29 @@ final class SmallGraph {
         return v;
     }
 
-    Value node(String op, String name, Value... ins) {
+    public Value node(String op, String name, Value... ins) {
         return node(op, name, n -> { }, ins);
     }
 
     /** A node with attributes set before its shape is inferred. */
-    Value node(String op, String name, Consumer<Node> attributes, Value... ins) {
+    public Value node(String op, String name, Consumer<Node> attributes, Value... ins) {
         Node n = g.addNode(op, name, List.of(ins), List.of(g.newValue(name + "_out")));
         attributes.accept(n);
         ShapeInference.infer(g, n);
         return n.output(0);
     }
 
-    Value constant(String name, long[] shape, float[] values) {
+    public Value constant(String name, long[] shape, float[] values) {
         return g.addConstant(name, Tensor.ofFloats(shape, values));
     }
 
     /** A kxk "same" conv with the given weights ([out, in, k, k]) and random small biases. */
-    Value conv(String name, Value x, int out, int k, float[] weights) {
+    public Value conv(String name, Value x, int out, int k, float[] weights) {
         return conv(name, x, out, k, 1, weights);
     }
 
     /** A grouped kxk "same" conv (weights [out, in / group, k, k]). */
-    Value conv(String name, Value x, int out, int k, int group, float[] weights) {
+    public Value conv(String name, Value x, int out, int k, int group, float[] weights) {
         long in = x.shape().dim(1) / group;
         Value w = constant(name + ".w", new long[] {out, in, k, k}, weights);
         Value b = constant(name + ".b", new long[] {out}, random(out, 0.1));
@@ -73,19 +73,19 @@ final class SmallGraph {
         return n.output(0);
     }
 
-    Value conv(String name, Value x, int out, int k) {
+    public Value conv(String name, Value x, int out, int k) {
         return conv(name, x, out, k, random((int) (out * x.shape().dim(1) * k * k), 0.4));
     }
 
     /** Makes v the output "y" and converts the graph. */
-    QuantFixture finish(Value v, Path dir) throws IOException {
+    public QuantFixture finish(Value v, Path dir) throws IOException {
         g.rename(v, "y");
         g.addOutput(v);
         return new QuantFixture(g, dir);
     }
 
     /** Makes the values the outputs y0, y1, ... and converts the graph. */
-    QuantFixture finish(Path dir, Value... outs) throws IOException {
+    public QuantFixture finish(Path dir, Value... outs) throws IOException {
         for (int i = 0; i < outs.length; i++) {
             g.rename(outs[i], "y" + i);
             g.addOutput(outs[i]);
