@@ -101,17 +101,7 @@ class QuantizerTest {
     @Test
     void floatOpsKeepsTheSensitiveLayerFloat() throws IOException {
         SmallGraph s = new SmallGraph(1, 3, 16, 16);
-        float[] w1 = s.random(4 * 3 * 9, 0.4);
-        java.util.Arrays.fill(w1, 0, 27, 0f);
-        Value a = s.conv("conv1", s.input(), 4, 3, w1);
-        s.g.setConstant(s.g.value("conv1.b"), isptool.graph.Tensor.ofFloats(new long[] {4},
-                new float[] {0, 0.1f, -0.05f, 0.02f}));
-        float[] w2 = s.random(4 * 4 * 9, 0.3);
-        for (int o = 0; o < 4; o++) {
-            w2[o * 36 + 4] = 100;
-        }
-        Value b = s.conv("conv2", a, 4, 3, w2);
-        QuantFixture f = s.finish(s.conv("conv3", b, 3, 1), tmp);
+        QuantFixture f = s.finish(s.conv("conv3", s.sensitiveConvPair(), 3, 1), tmp);
         QuantResult all = f.quantize(Precision.INT8, CalibrationMethod.PERCENTILE, true, null);
         QuantResult mixed = f.quantize(Precision.INT8, CalibrationMethod.PERCENTILE, true, "conv2");
         assertEquals(List.of(), all.floatNodes());

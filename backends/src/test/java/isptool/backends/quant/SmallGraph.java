@@ -77,6 +77,23 @@ public final class SmallGraph {
         return conv(name, x, out, k, random((int) (out * x.shape().dim(1) * k * k), 0.4));
     }
 
+    /**
+     * conv1 (4 channels, channel 0 always 0) then conv2 whose output channels each have one tap of
+     * 100 on that zero channel and small taps elsewhere: per-channel int8 weights round every small
+     * tap to 0, so conv2 is the layer int8 ruins. Returns conv2's output. Input: 3 channels.
+     */
+    Value sensitiveConvPair() {
+        float[] w1 = random(4 * 3 * 9, 0.4);
+        java.util.Arrays.fill(w1, 0, 27, 0f);
+        Value a = conv("conv1", input(), 4, 3, w1);
+        g.setConstant(g.value("conv1.b"), Tensor.ofFloats(new long[] {4}, new float[] {0, 0.1f, -0.05f, 0.02f}));
+        float[] w2 = random(4 * 4 * 9, 0.3);
+        for (int o = 0; o < 4; o++) {
+            w2[o * 36 + 4] = 100;
+        }
+        return conv("conv2", a, 4, 3, w2);
+    }
+
     /** Makes v the output "y" and converts the graph. */
     public QuantFixture finish(Value v, Path dir) throws IOException {
         g.rename(v, "y");
