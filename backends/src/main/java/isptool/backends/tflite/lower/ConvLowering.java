@@ -68,7 +68,7 @@ final class ConvLowering {
         int bt = cx.constant(n.name() + "/bias", bias);
         if (group == 1 || ws[1] * group == cin && cout % group == 0 && group != cin) {
             int wt = cx.constant(n.name() + "/weights_ohwi", StoredTensors.transpose(w.constant().cast(DType.FLOAT),
-                    new int[] {0, 2, 3, 1}));
+                    WeightLayout.CONV_OHWI));
             Conv2DOptionsT o = new Conv2DOptionsT();
             o.setPadding(pad.padding());
             o.setStrideH((int) strides[0]);
@@ -81,7 +81,7 @@ final class ConvLowering {
                     new int[] {out});
         } else if (group == cin && ws[1] == 1) {
             int wt = cx.constant(n.name() + "/weights_1hwo", StoredTensors.transpose(w.constant().cast(DType.FLOAT),
-                    new int[] {1, 2, 3, 0}));
+                    WeightLayout.DEPTHWISE_1HWO));
             DepthwiseConv2DOptionsT o = new DepthwiseConv2DOptionsT();
             o.setPadding(pad.padding());
             o.setStrideH((int) strides[0]);

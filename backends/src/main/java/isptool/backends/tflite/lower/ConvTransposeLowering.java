@@ -98,7 +98,7 @@ final class ConvTransposeLowering {
             long[] full, Tensor weights, Tensor bias, int in, int out) {
         long[] shape = {full[0], full[1], full[2], weights.dim(1)};
         int st = cx.int32(n.name() + "/output_shape" + suffix, false, shape);
-        int wt = cx.constant(n.name() + "/weights_ohwi" + suffix, StoredTensors.transpose(weights, new int[] {1, 2, 3, 0}));
+        int wt = cx.constant(n.name() + "/weights_ohwi" + suffix, StoredTensors.transpose(weights, WeightLayout.TRANSPOSE_CONV_OHWI));
         int bt = cx.constant(n.name() + "/bias" + suffix, bias);
         cx.builder().addOperator(BuiltinOperator.TRANSPOSE_CONV, 3, opt, new int[] {st, wt, in, bt}, new int[] {out});
     }

@@ -72,7 +72,7 @@ final class DenseLowering {
         }
         Tensor w = scaled(b.constant(), alpha);
         if (!transB) {
-            w = StoredTensors.transpose(w, new int[] {1, 0});
+            w = StoredTensors.transpose(w, WeightLayout.DENSE_TRANSPOSED);
         }
         long out = w.dim(0);
         long in = w.dim(1);
