@@ -82,6 +82,7 @@ final class ConvertCommand implements Callable<Integer> {
         verify.check(spec.commandLine());
         quant.check(spec.commandLine());
         qnn.check(spec.commandLine());
+        qnn.checkEncodingsOnly(spec.commandLine(), quant.precision(spec.commandLine()), quant.auto());
         TargetCaps caps = targetCaps();
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.report, common.inputShapes,
@@ -182,7 +183,10 @@ final class ConvertCommand implements Callable<Integer> {
             targetCheck = CheckTable.printVerdict(out, TfliteModel.open(tmp), caps.name());
         }
         QnnConvert.Outcome qnnFiles = null;
-        if (qnn.isQnn() && (check == null || check.ok()) && (quantized == null || quantized.failure() == null)) {
+        QnnEncodingsOnly.Outcome encodings = null;
+        if (qnn.encodingsOnly && (check == null || check.ok()) && (quantized == null || quantized.failure() == null)) {
+            encodings = QnnEncodingsOnly.run(reference, tmp, g, output, qnn, verify, common.seed, out);
+        } else if (qnn.isQnn() && (check == null || check.ok()) && (quantized == null || quantized.failure() == null)) {
             qnnFiles = QnnConvert.run(input, tmp, g, plan, precision, output, qnn, quant.psnrFloor(spec.commandLine()),
                     quant.perLayer, Verification.inputs(g, verify, common.seed), verify.describe(common.seed),
                     "isptool convert " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), out);
@@ -218,6 +222,9 @@ final class ConvertCommand implements Callable<Integer> {
             if (qnnFiles != null) {
                 json.put("qnn", qnnFiles.json());
             }
+            if (encodings != null) {
+                json.put("qnn_encodings", encodings.json());
+            }
             json.put("seconds", Map.of("convert", (t1 - t0) / 1e9, "verify", (tVerified - tVerify) / 1e9,
                     "total", (t2 - t0) / 1e9));
             json.put("memory", MemoryUse.toJson());
@@ -237,6 +244,15 @@ final class ConvertCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("isptool: %s: the QNN graph is not close enough to float32: %s; no QNN"
                     + " file was written%n", input, qnnFiles.failure());
             return Main.EXIT_MISMATCH;
+        }
+        if (encodings != null && encodings.failure() != null) {
+            spec.commandLine().getErr().printf("isptool: %s: %s; no file was written%n", input, encodings.failure());
+            return Main.EXIT_MISMATCH;
+        }
+        if (encodings != null) {
+            QnnEncodingsOnly.write(encodings.files(), output, out);
+            out.flush();
+            return 0;
         }
         if (qnnFiles != null) {
             QnnConvert.write(qnnFiles.files(), output, out);

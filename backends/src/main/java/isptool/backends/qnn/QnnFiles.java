@@ -44,10 +44,15 @@ public record QnnFiles(String name, String cpp, byte[] bin, String netJson, Stri
 
     /** Writes the files into dir (created if missing); returns their paths. */
     public List<Path> writeTo(Path dir) throws IOException {
+        return writeAll(dir, files());
+    }
+
+    /** Writes files (name to contents) into dir, each to a temporary name first, renamed only when all are written. */
+    public static List<Path> writeAll(Path dir, Map<String, byte[]> files) throws IOException {
         Files.createDirectories(dir);
         Map<Path, Path> pending = new LinkedHashMap<>();
         try {
-            for (Map.Entry<String, byte[]> f : files().entrySet()) {
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 Path target = dir.resolve(f.getKey());
                 Path tmp = TempFiles.beside(target);
                 pending.put(tmp, target);

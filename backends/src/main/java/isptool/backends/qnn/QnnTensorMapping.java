@@ -155,18 +155,24 @@ final class QnnTensorMapping {
             refuse(t, "is an integer bias without scales");
         }
         float[] s = q.scale();
-        double max = 0;
         for (int i = 0; i < v.length; i++) {
             v[i] *= s[q.isPerChannel() ? i : 0];
-            max = Math.max(max, Math.abs(v[i]));
         }
-        double scale = max == 0 ? 1.0 : (float) (max / Integer.MAX_VALUE);
-        QnnEncoding e = QnnEncoding.perTensor(scale, 0);
+        QnnEncoding e = biasEncoding(v);
         return new QnnTensor(name, t.name(), QnnTensor.Kind.STATIC, QnnDataType.SFIXED_POINT_32, d, e,
                 QnnValues.store(v, QnnDataType.SFIXED_POINT_32, d, e));
     }
 
-    private static boolean isFloat(TensorInfo t) {
+    /** A bias's own SFIXED_POINT_32 encoding: scale max|b| / (2^31 - 1) (1 for an all-zero bias), offset 0. */
+    static QnnEncoding biasEncoding(double[] bias) {
+        double max = 0;
+        for (double b : bias) {
+            max = Math.max(max, Math.abs(b));
+        }
+        return QnnEncoding.perTensor(max == 0 ? 1.0 : (float) (max / Integer.MAX_VALUE), 0);
+    }
+
+    static boolean isFloat(TensorInfo t) {
         return t.type() == TfliteType.FLOAT32 || t.type() == TfliteType.FLOAT16;
     }
 
