@@ -185,7 +185,7 @@ final class ConvertCommand implements Callable<Integer> {
         QnnConvert.Outcome qnnFiles = null;
         QnnEncodingsOnly.Outcome encodings = null;
         if (qnn.encodingsOnly && (check == null || check.ok()) && (quantized == null || quantized.failure() == null)) {
-            encodings = QnnEncodingsOnly.run(reference, tmp, g, output, qnn, verify, common.seed, out);
+            encodings = QnnEncodingsOnly.run(input, reference, tmp, g, output, qnn, verify, common.seed, out);
         } else if (qnn.isQnn() && (check == null || check.ok()) && (quantized == null || quantized.failure() == null)) {
             qnnFiles = QnnConvert.run(input, tmp, g, plan, precision, output, qnn, quant.psnrFloor(spec.commandLine()),
                     quant.perLayer, Verification.inputs(g, verify, common.seed), verify.describe(common.seed),

@@ -32,7 +32,8 @@ final class QnnEncodingsOnly {
     private QnnEncodingsOnly() {
     }
 
-    static Outcome run(Path reference, Path tflite, Graph g, Path output, QnnOptions options,
+    /** input: IN as the user named it (for messages); reference: the file verified against (IN, or IN upgraded). */
+    static Outcome run(Path input, Path reference, Path tflite, Graph g, Path output, QnnOptions options,
             VerifyOptions verify, long seed, PrintWriter out) throws IOException {
         String name = output.getFileName().toString();
         OnnxEncodings.Result enc = OnnxEncodings.of(g, TfliteModel.open(tflite));
@@ -45,7 +46,7 @@ final class QnnEncodingsOnly {
                     enc.params().size(), options.encodingsFormat, enc.tfliteOnly(), enc.onnxUnquantized(),
                     enc.floatParams());
             if (check != null) {
-                out.printf("  %s.onnx against %s:%n", name, reference.getFileName());
+                out.printf("  %s against %s:%n", output.resolveSibling(name + ".onnx"), input);
                 Reports.printVerification(out, check);
             }
             Map<String, Object> json = new LinkedHashMap<>(enc.toJson());
