@@ -83,6 +83,9 @@ final class ConvertCommand implements Callable<Integer> {
         quant.check(spec.commandLine());
         qnn.check(spec.commandLine());
         qnn.checkEncodingsOnly(spec.commandLine(), quant.precision(spec.commandLine()), quant.auto());
+        if (qnn.encodingsOnly) {
+            ModelJob.checkNotInput(input, output.resolveSibling(output.getFileName() + ".onnx"), "-o");
+        }
         TargetCaps caps = targetCaps();
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.report, common.inputShapes,

@@ -237,6 +237,20 @@ class ConvertQnnEncodingsTest {
         });
     }
 
+    @Test
+    void anOutputNamingTheInputIsRefusedBeforeAnyWork() throws IOException {
+        Path in = Files.copy(TestFiles.testdata("syenet_isp.onnx"), tmp.resolve("isp.onnx"));
+        byte[] before = Files.readAllBytes(in);
+        List<String> args = new ArrayList<>(List.of("convert", in.toString(), "--backend", "qnn", "--encodings-only",
+                "-o", tmp.resolve("isp").toString()));
+        args.addAll(quant("int8", "syenet_isp"));
+        TestFiles.Run run = TestFiles.isptool(args.toArray(String[]::new));
+        assertEquals(2, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("-o names the input model"), run.err());
+        assertTrue(Arrays.equals(before, Files.readAllBytes(in)));
+        assertFalse(Files.exists(tmp.resolve("isp.encodings.json")));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--backend tflite --precision int8|--encodings-only needs --backend qnn",
