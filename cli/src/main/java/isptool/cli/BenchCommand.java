@@ -466,7 +466,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--psnr and --psnr-from: give one of them");
         }
         if (psnrFrom != null) {
-            ReportFidelity f = ReportFidelity.read(psnrFrom);
+            ReportFidelity f = ReportFidelity.read(psnrFrom, qnnSdk != null);
             psnr = f.psnrDb();
             psnrSource = f.source() + ", from " + psnrFrom;
         }

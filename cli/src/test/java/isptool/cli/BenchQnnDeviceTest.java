@@ -45,7 +45,7 @@ class BenchQnnDeviceTest {
                 "ANDROID_ADB_SERVER_PORT", Integer.toString(adb.serverPort().getAsInt()));
         model = scratch.resolve("out/acnet");
         TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("acnet.onnx").toString(), "--backend", "qnn",
-                "--precision", "fp32", "-o", model.toString());
+                "--precision", "fp32", "-o", model.toString(), "--report", scratch.resolve("report.json").toString());
         assertEquals(0, run.status(), run.err());
     }
 
@@ -137,8 +137,14 @@ class BenchQnnDeviceTest {
     @Test
     void modelLibraryWithKeepShowsWhatQnnNetRunSaw() throws Exception {
         try (DeviceStandIn phone = phone()) {
-            TestFiles.Run run = bench(phone, sdk(false, "profile_viewer_htp.txt"), "--runs", "5", "--keep");
+            Path report = scratch.resolve("report.json");
+            TestFiles.Run run = bench(phone, sdk(false, "profile_viewer_htp.txt"), "--runs", "5", "--keep", "--psnr-from",
+                    report.toString());
             assertEquals(0, run.status(), run.err());
+            double quantsim = new ObjectMapper().readTree(report.toFile()).get("qnn").get("quantsim").get(0).get("psnr_db")
+                    .asDouble();
+            assertTrue(run.out().contains(String.format(java.util.Locale.ROOT, "(PSNR %.2f dB QNN quantsim vs float32, from %s",
+                    quantsim, report)), run.out());
             List<String> kept = runFolders(phone);
             assertEquals(1, kept.size());
             Path folder = phone.onPhone("/data/local/tmp/" + kept.get(0));
