@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import isptool.backends.bench.adb.AdbClient;
-import isptool.backends.bench.adb.AdbServerForTests;
 import isptool.backends.bench.adb.DeviceStandIn;
 import isptool.backends.bench.adb.StandInQnnSdk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code isptool bench out/NAME --qnn-sdk DIR --device SERIAL} end to end: acnet as
@@ -28,38 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link DeviceStandIn} phone (SoC SM8550, so HTP v73) and a {@link StandInQnnSdk} whose
  * qnn-net-run and qnn-profile-viewer are scripts (their output written from QNN.md §8 facts).
  */
-class BenchQnnDeviceTest {
-    @TempDir
-    static Path scratch;
-    static AdbClient adb;
+class BenchQnnDeviceTest extends AdbBenchTestBase {
     /** out/acnet: the prefix convert --backend qnn -o was given. */
     static Path model;
 
-    @TempDir
-    Path dir;
-
     @BeforeAll
-    static void startAdbAndConvert() {
-        adb = AdbServerForTests.start(scratch);
-        BenchCommand.environment = () -> Map.of("PATH", System.getenv().getOrDefault("PATH", ""),
-                "ANDROID_ADB_SERVER_PORT", Integer.toString(adb.serverPort().getAsInt()));
+    static void convert() {
         model = scratch.resolve("out/acnet");
         TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("acnet.onnx").toString(), "--backend", "qnn",
                 "--precision", "fp32", "-o", model.toString(), "--report", scratch.resolve("report.json").toString());
         assertEquals(0, run.status(), run.err());
-    }
-
-    @AfterAll
-    static void stopAdb() {
-        BenchCommand.environment = System::getenv;
-        if (adb != null) {
-            adb.killServer();
-        }
-    }
-
-    @AfterEach
-    void disconnectAll() {
-        adb.run(Duration.ofSeconds(20), "disconnect");
     }
 
     private DeviceStandIn phone() throws IOException {
