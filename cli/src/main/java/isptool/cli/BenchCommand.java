@@ -481,9 +481,13 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--qnn-sdk runs qnn-net-run on a phone: give --device SERIAL,"
                     + " not --host");
         }
-        if (delegate != null || benchmarkBinary != null || profileOps) {
-            throw new CommandLine.ParameterException(cl, "--delegate, --benchmark-binary and --profile-ops are TFLite's;"
-                    + " with --qnn-sdk the model runs on the HTP with qnn-net-run");
+        CommandLine.ParseResult parsed = cl.getParseResult();
+        boolean tfliteTiming = java.util.stream.Stream.of("--threads", "--warmup", "--min-secs", "--xnnpack")
+                .anyMatch(parsed::hasMatchedOption);
+        if (delegate != null || benchmarkBinary != null || profileOps || tfliteTiming) {
+            throw new CommandLine.ParameterException(cl, "--delegate, --benchmark-binary, --profile-ops, --threads,"
+                    + " --warmup, --min-secs and --xnnpack are TFLite's; with --qnn-sdk the model runs on the HTP with"
+                    + " qnn-net-run (--runs sets its --num_inferences)");
         }
         if (htpArch != null && HtpArch.parse(htpArch) == null) {
             throw new CommandLine.ParameterException(cl, "--htp-arch " + htpArch + ": give vNN, e.g. v73");

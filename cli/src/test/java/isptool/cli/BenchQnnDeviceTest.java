@@ -63,8 +63,10 @@ class BenchQnnDeviceTest extends AdbBenchTestBase {
     void contextBinaryRunsOnTheHtpAndIsParsedIntoTheTable() throws Exception {
         try (DeviceStandIn phone = phone()) {
             Path json = dir.resolve("bench.json");
-            TestFiles.Run run = bench(phone, sdk(true, "profile_viewer_htp.txt"), "--runs", "20", "--json", json.toString(),
-                    "--psnr", "40");
+            Path sdk = sdk(true, "profile_viewer_htp.txt");
+            long t0 = System.nanoTime();
+            TestFiles.Run run = bench(phone, sdk, "--runs", "20", "--json", json.toString(), "--psnr", "40");
+            double first = (System.nanoTime() - t0) / 1e9;
             assertEquals(0, run.status(), run.err());
             assertEquals("", run.errors());
             System.out.println(run.out());
@@ -103,6 +105,14 @@ class BenchQnnDeviceTest extends AdbBenchTestBase {
             assertEquals("burst", row.get("flags").get("perf_profile").asText());
             assertTrue(row.get("command_line").asText().contains("--retrieve_context acnet.serialized.bin"));
             assertTrue(j.get("runs").get(0).has("mai_score"));
+
+            int pushed = phone.pushes.size();
+            long t1 = System.nanoTime();
+            assertEquals(0, bench(phone, sdk, "--runs", "20").status());
+            double cached = (System.nanoTime() - t1) / 1e9;
+            assertEquals(pushed, phone.pushes.size(), "the SDK files, model and same-seed inputs came from the device cache");
+            System.out.printf("bench --qnn-sdk overhead against the stand-in: first run %.2f s, cached %.2f s%n", first,
+                    cached);
         }
     }
 
@@ -194,7 +204,10 @@ class BenchQnnDeviceTest extends AdbBenchTestBase {
         TestFiles.Run tfliteFlag = TestFiles.isptool("bench", model.toString(), "--device", "x", "--qnn-sdk", dir.toString(),
                 "--delegate", "gpu");
         assertEquals(2, tfliteFlag.status());
-        assertTrue(tfliteFlag.errors().contains("--delegate, --benchmark-binary and --profile-ops are TFLite's"),
-                tfliteFlag.err());
+        assertTrue(tfliteFlag.errors().contains("--delegate, --benchmark-binary, --profile-ops, --threads, --warmup,"
+                + " --min-secs and --xnnpack are TFLite's"), tfliteFlag.err());
+        TestFiles.Run threads = TestFiles.isptool("bench", model.toString(), "--device", "x", "--qnn-sdk", dir.toString(),
+                "--threads", "4");
+        assertEquals(2, threads.status(), "a flag qnn-net-run has no use for is refused, not ignored");
     }
 }
