@@ -9,6 +9,9 @@ import isptool.backends.bench.adb.DeviceException;
 import isptool.backends.tflite.TfliteModel;
 import isptool.backends.bench.adb.AdbClient;
 import isptool.backends.bench.adb.DeviceBench;
+import isptool.backends.bench.adb.QnnDeviceBench;
+import isptool.backends.bench.qnn.HtpArch;
+import isptool.backends.bench.qnn.QnnSdkFiles;
 import isptool.graph.ModelException;
 import isptool.graph.io.AtomicFiles;
 import isptool.graph.io.TempFiles;
@@ -38,7 +41,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures a model's latency (a .tflite, or an .onnx converted first): --host runs it in TFLite's interpreter in this process,"
-                + " --device runs TFLite's benchmark_model on phones over adb"
+                + " --device runs TFLite's benchmark_model on phones over adb (with --qnn-sdk: a convert --backend qnn"
+                + " model with qnn-net-run on the HTP)"
                 + " (init, first inference, warm-up, median, p5/p95, mean, std, peak memory, delegation).")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A .tflite model, or an .onnx model to convert first.")
@@ -72,6 +76,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--benchmark-binary", paramLabel = "PATH", description = "TFLite's benchmark_model built for the"
             + " device's CPU, pushed for the run (default: " + DeviceBench.DEVICE_BINARY + " on the device).")
     Path benchmarkBinary;
+
+    @Option(names = "--qnn-sdk", paramLabel = "DIR", description = "MODEL is the folder convert --backend qnn wrote:"
+            + " run it with qnn-net-run on the device's HTP. DIR holds the built model (a context binary from"
+            + " qnn-context-binary-generator, or libNAME.so) and the QNN SDK's aarch64-android qnn-net-run,"
+            + " qnn-profile-viewer and libraries.")
+    Path qnnSdk;
+
+    @Option(names = "--htp-arch", paramLabel = "vNN", description = "With --qnn-sdk: the device's HTP version (v68,"
+            + " v69, v73, v75) when its SoC is not in isptool's table.")
+    String htpArch;
 
     @Option(names = "--delegate", paramLabel = "D", description = "With --device: cpu, xnnpack (default), gpu, nnapi,"
             + " nnapi:ACCELERATOR, or all (one run each); comma-separated for several.")
@@ -138,12 +152,14 @@ final class BenchCommand implements Callable<Integer> {
     private final Map<String, Object> deviceJson = new LinkedHashMap<>();
     private final Map<BenchRun, String> failureOf = new java.util.IdentityHashMap<>();
     private final Map<BenchRun, String> commandLines = new java.util.IdentityHashMap<>();
+    /** A QNN run's qnn-profile-viewer figures, for its JSON. */
+    private final Map<BenchRun, Map<String, Object>> qnnProfiles = new java.util.IdentityHashMap<>();
     private final java.util.Set<BenchRun> failedDevices = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     @Override
     public Integer call() throws IOException {
         checkArguments();
-        if (!checkModel()) {
+        if (qnnSdk != null || !checkModel()) {
             return benchTflite(model);
         }
         Path converted = TempFiles.inSystemTemp("isptool-bench");
@@ -188,7 +204,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
-        List<BenchRun> rows = host ? hostRows(out, tflite) : deviceRows(out, tflite);
+        List<BenchRun> rows = host ? hostRows(out, tflite) : qnnSdk != null ? qnnRows(out) : deviceRows(out, tflite);
         BenchTable.print(out, rows);
         if (profileOps) {
             OpTimesPrinter.print(out, rows);
@@ -201,6 +217,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             if (failureOf.containsKey(r)) {
                 j.put("failure", failureOf.get(r));
+            }
+            if (qnnProfiles.containsKey(r)) {
+                j.put("qnn_profile", qnnProfiles.get(r));
             }
             Double score = score(r);
             if (score != null) {
@@ -278,23 +297,17 @@ final class BenchCommand implements Callable<Integer> {
         AdbClient client = AdbClient.locate(adb, environment.get());
         DeviceBench.Options options = new DeviceBench.Options(delegates, threads, runs, warmup, minSecs,
                 Duration.ofMillis((long) (timeoutSecs * 1000)), keep, benchmarkBinary, profileOps);
-        List<DeviceRuns.Outcome> outcomes = DeviceRuns.run(client, device, tflite, options, progress());
-        for (DeviceRuns.Outcome o : outcomes) {
+        List<DeviceRuns.Outcome<DeviceBench.Result>> outcomes = DeviceRuns.run(client, device, tflite, options, progress());
+        for (DeviceRuns.Outcome<DeviceBench.Result> o : outcomes) {
             if (o.failure() != null && !(o.failure() instanceof DeviceException)) {
                 throw o.failure();
             }
         }
         TfliteModel benched = profileOps ? TfliteModel.open(tflite) : null;
         List<BenchRun> rows = new ArrayList<>();
-        for (DeviceRuns.Outcome o : outcomes) {
+        for (DeviceRuns.Outcome<DeviceBench.Result> o : outcomes) {
             if (o.failure() != null) {
-                String why = o.failure().getMessage();
-                out.printf("%s: %s: no result: %s%n", model, o.serial(), why);
-                deviceJson.put(o.serial(), Map.of("failure", why));
-                BenchRun failed = new BenchRun(o.serial(), String.join(",", delegates), BenchResult.failed(why));
-                failureOf.put(failed, why);
-                failedDevices.add(failed);
-                rows.add(failed);
+                rows.add(failedDevice(out, o.serial(), String.join(",", delegates), o.failure().getMessage()));
                 continue;
             }
             DeviceBench.Result r = o.result();
@@ -305,13 +318,8 @@ final class BenchCommand implements Callable<Integer> {
             if (!accelerators.isEmpty()) {
                 out.printf("  NNAPI accelerators: %s%n", Escapes.visible(String.join(", ", accelerators)));
             }
-            Map<String, Object> facts = new LinkedHashMap<>();
-            facts.put("model", f.model());
-            facts.put("soc", f.soc());
-            facts.put("sdk", f.sdk());
-            facts.put("abi", f.abi());
+            Map<String, Object> facts = deviceFacts(f, r.seconds());
             facts.put("nnapi_accelerators", accelerators.isEmpty() ? null : accelerators);
-            facts.put("seconds", r.seconds());
             deviceJson.put(f.serial(), facts);
             for (DeviceBench.Row row : r.rows()) {
                 BenchRun run = row.run();
@@ -327,6 +335,71 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return rows;
+    }
+
+    /**
+     * {@code --qnn-sdk}: qnn-net-run on every named device's HTP ({@link QnnDeviceBench}), one
+     * line of facts and one of the profile's figures each, then their rows; failures as in
+     * {@link #deviceRows}.
+     */
+    private List<BenchRun> qnnRows(PrintWriter out) {
+        QnnBenchModel m = QnnBenchModel.read(model);
+        QnnDeviceBench.Options options = new QnnDeviceBench.Options(QnnSdkFiles.find(qnnSdk, m.name()), m.inputs(),
+                htpArch == null ? null : HtpArch.parse(htpArch), runs, seed, Duration.ofMillis((long) (timeoutSecs * 1000)),
+                keep);
+        AdbClient client = AdbClient.locate(adb, environment.get());
+        List<DeviceRuns.Outcome<QnnDeviceBench.Result>> outcomes = DeviceRuns.run(client, device,
+                d -> QnnDeviceBench.run(d, options, progress()));
+        for (DeviceRuns.Outcome<QnnDeviceBench.Result> o : outcomes) {
+            if (o.failure() != null && !(o.failure() instanceof DeviceException)) {
+                throw o.failure();
+            }
+        }
+        List<BenchRun> rows = new ArrayList<>();
+        for (DeviceRuns.Outcome<QnnDeviceBench.Result> o : outcomes) {
+            if (o.failure() != null) {
+                rows.add(failedDevice(out, o.serial(), "htp", o.failure().getMessage()));
+                continue;
+            }
+            QnnDeviceBench.Result r = o.result();
+            var f = r.facts();
+            out.printf(Locale.ROOT, "%s: %s (%s, %s, Android SDK %d, %s), HTP %s, qnn-net-run %s %s in %.1f s%n", model,
+                    f.serial(), f.model(), f.soc(), f.sdk(), f.abi(), r.htpArch(),
+                    options.sdk().context() ? "--retrieve_context" : "--model", options.sdk().model().getFileName(),
+                    r.seconds());
+            var p = r.profile();
+            out.printf(Locale.ROOT, "  qnn-profile-viewer: NetRun %s ms per inference, accelerator execute %s, %s IPS%n",
+                    BenchTable.ms(p.netRunUs() / 1000), p.onHtp() ? BenchTable.ms(p.acceleratorUs() / 1000) + " ms"
+                            : "none (the graph did not run on the HTP)", p.ips() == null ? "-" : BenchTable.ms(p.ips()));
+            Map<String, Object> facts = deviceFacts(f, r.seconds());
+            facts.put("htp_arch", r.htpArch());
+            deviceJson.put(f.serial(), facts);
+            BenchRun run = r.row().run();
+            rows.add(run);
+            commandLines.put(run, r.row().commandLine());
+            qnnProfiles.put(run, p.toJson());
+        }
+        return rows;
+    }
+
+    /** A device that failed beside others: its line, its JSON and a row without result. */
+    private BenchRun failedDevice(PrintWriter out, String serial, String delegates, String why) {
+        out.printf("%s: %s: no result: %s%n", model, serial, why);
+        deviceJson.put(serial, Map.of("failure", why));
+        BenchRun failed = new BenchRun(serial, delegates, BenchResult.failed(why));
+        failureOf.put(failed, why);
+        failedDevices.add(failed);
+        return failed;
+    }
+
+    private static Map<String, Object> deviceFacts(isptool.backends.bench.adb.DeviceFacts f, double seconds) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("model", f.model());
+        facts.put("soc", f.soc());
+        facts.put("sdk", f.sdk());
+        facts.put("abi", f.abi());
+        facts.put("seconds", seconds);
+        return facts;
     }
 
     /** The NNAPI accelerators a device's runs reported (NNAPI runs print them), in the order seen. */
@@ -351,6 +424,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "say where to run: --host (TFLite in this process) or"
                     + " --device SERIAL|all (a phone over adb; or set $ANDROID_SERIAL)");
         }
+        if (qnnSdk != null || htpArch != null) {
+            checkQnnArguments(cl);
+        }
         if (host && profileOps) {
             throw new CommandLine.ParameterException(cl, "--profile-ops goes with --device (benchmark_model's op"
                     + " profiler); the in-process interpreter here has none");
@@ -360,7 +436,8 @@ final class BenchCommand implements Callable<Integer> {
                     + " with --host use --xnnpack or --no-xnnpack");
         }
         if (!host) {
-            delegates = DeviceBench.parseDelegates(delegate == null ? "xnnpack" : delegate);
+            delegates = qnnSdk != null ? List.of("htp")
+                    : DeviceBench.parseDelegates(delegate == null ? "xnnpack" : delegate);
             if (delegates == null || delegates.isEmpty()) {
                 throw new CommandLine.ParameterException(cl, "--delegate " + delegate + ": give cpu, xnnpack, gpu, nnapi,"
                         + " nnapi:ACCELERATOR or all (comma-separated for several)");
@@ -389,9 +466,31 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--psnr and --psnr-from: give one of them");
         }
         if (psnrFrom != null) {
-            ReportFidelity f = ReportFidelity.read(psnrFrom);
+            ReportFidelity f = ReportFidelity.read(psnrFrom, qnnSdk != null);
             psnr = f.psnrDb();
             psnrSource = f.source() + ", from " + psnrFrom;
+        }
+    }
+
+    /** --qnn-sdk runs out/NAME on a device's HTP: TFLite's delegate, binary and profiler options do not apply. */
+    private void checkQnnArguments(CommandLine cl) {
+        if (qnnSdk == null) {
+            throw new CommandLine.ParameterException(cl, "--htp-arch goes with --qnn-sdk DIR");
+        }
+        if (host) {
+            throw new CommandLine.ParameterException(cl, "--qnn-sdk runs qnn-net-run on a phone: give --device SERIAL,"
+                    + " not --host");
+        }
+        CommandLine.ParseResult parsed = cl.getParseResult();
+        boolean tfliteTiming = java.util.stream.Stream.of("--threads", "--warmup", "--min-secs", "--xnnpack")
+                .anyMatch(parsed::hasMatchedOption);
+        if (delegate != null || benchmarkBinary != null || profileOps || tfliteTiming) {
+            throw new CommandLine.ParameterException(cl, "--delegate, --benchmark-binary, --profile-ops, --threads,"
+                    + " --warmup, --min-secs and --xnnpack are TFLite's; with --qnn-sdk the model runs on the HTP with"
+                    + " qnn-net-run (--runs sets its --num_inferences)");
+        }
+        if (htpArch != null && HtpArch.parse(htpArch) == null) {
+            throw new CommandLine.ParameterException(cl, "--htp-arch " + htpArch + ": give vNN, e.g. v73");
         }
     }
 
@@ -438,6 +537,8 @@ final class BenchCommand implements Callable<Integer> {
         f.put("host", host);
         f.put("device", device);
         f.put("delegates", delegates);
+        f.put("qnn_sdk", qnnSdk == null ? null : qnnSdk.toString());
+        f.put("htp_arch", htpArch);
         f.put("benchmark_binary", benchmarkBinary == null ? null : benchmarkBinary.toString());
         f.put("timeout_s", host ? null : timeoutSecs);
         f.put("keep", keep);

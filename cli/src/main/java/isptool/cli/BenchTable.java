@@ -40,20 +40,24 @@ final class BenchTable {
         if (!b.hasTimings()) {
             return "no result: " + b.problem();
         }
-        StringBuilder sb = new StringBuilder();
-        sb.append("init ").append(ms(us(b.initUs()))).append(" ms, first inference ").append(ms(us(b.firstInferenceUs())))
-                .append(" ms");
+        List<String> parts = new java.util.ArrayList<>();
+        if (b.initUs() != null || b.firstInferenceUs() != null) {
+            parts.add("init " + ms(us(b.initUs())) + " ms, first inference " + ms(us(b.firstInferenceUs())) + " ms");
+        }
         BenchStats w = b.warmup();
         if (w != null && w.avg() != null) {
-            sb.append(", warm-up avg ").append(ms(w.avg() / 1000)).append(" ms");
-            if (w.count() != null) {
-                sb.append(" (").append(w.count()).append(w.count() == 1 ? " run)" : " runs)");
-            }
+            parts.add("warm-up avg " + ms(w.avg() / 1000) + " ms"
+                    + (w.count() == null ? "" : " (" + w.count() + (w.count() == 1 ? " run)" : " runs)")));
         }
+        StringBuilder sb = new StringBuilder(String.join(", ", parts));
         BenchStats s = b.inference();
-        sb.append("; ").append(s.count() == null ? "" : s.count() + " runs: ").append("mean ").append(ms(us(s.avg())))
-                .append(" ms, std ").append(ms(us(s.std()))).append(", min ").append(ms(us(s.min())))
-                .append(", p5 ").append(ms(us(s.p5()))).append(", max ").append(ms(us(s.max())));
+        sb.append(parts.isEmpty() ? "" : "; ").append(s.count() == null ? "" : s.count() + " runs: ").append("mean ")
+                .append(ms(us(s.avg()))).append(" ms");
+        // qnn-profile-viewer gives the average only
+        if (s.std() != null || s.min() != null || s.max() != null) {
+            sb.append(", std ").append(ms(us(s.std()))).append(", min ").append(ms(us(s.min())))
+                    .append(", p5 ").append(ms(us(s.p5()))).append(", max ").append(ms(us(s.max())));
+        }
         if (b.memory().heapPeakMb() != null) {
             sb.append(String.format(Locale.ROOT, "; Java heap peak %.1f MB", b.memory().heapPeakMb()));
         }

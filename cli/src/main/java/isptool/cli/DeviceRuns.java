@@ -1,6 +1,7 @@
 package isptool.cli;
 
 import isptool.backends.bench.adb.AdbClient;
+import isptool.backends.bench.adb.AdbDevice;
 import isptool.backends.bench.adb.AttachedDevice;
 import isptool.backends.bench.adb.DeviceBench;
 import isptool.backends.bench.adb.DeviceException;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +27,7 @@ import java.util.regex.Pattern;
  */
 final class DeviceRuns {
     /** One device's bench: its result, or the failure that ended it (then result is null). */
-    record Outcome(String serial, DeviceBench.Result result, RuntimeException failure) {
+    record Outcome<R>(String serial, R result, RuntimeException failure) {
     }
 
     private static final Pattern HOST_PORT = Pattern.compile("[^\\s:]+:\\d+");
@@ -33,12 +35,16 @@ final class DeviceRuns {
     private DeviceRuns() {
     }
 
-    static List<Outcome> run(AdbClient adb, String deviceSpec, Path model, DeviceBench.Options options,
+    static List<Outcome<DeviceBench.Result>> run(AdbClient adb, String deviceSpec, Path model, DeviceBench.Options options,
             Consumer<String> progress) {
+        return run(adb, deviceSpec, device -> DeviceBench.run(device, model, options, progress));
+    }
+
+    /** {@code bench} runs {@code bench} on every device of the spec (a TFLite or a QNN bench). */
+    static <R> List<Outcome<R>> run(AdbClient adb, String deviceSpec, Function<AdbDevice, R> bench) {
         List<String> serials = serials(adb, deviceSpec);
         if (serials.size() == 1) {
-            return List.of(new Outcome(serials.get(0),
-                    DeviceBench.run(adb.device(serials.get(0)), model, options, progress), null));
+            return List.of(new Outcome<>(serials.get(0), bench.apply(adb.device(serials.get(0))), null));
         }
         ExecutorService pool = Executors.newFixedThreadPool(serials.size(), r -> {
             Thread t = new Thread(r, "isptool-device");
@@ -46,18 +52,18 @@ final class DeviceRuns {
             return t;
         });
         try {
-            List<Future<DeviceBench.Result>> futures = new ArrayList<>();
+            List<Future<R>> futures = new ArrayList<>();
             for (String serial : serials) {
-                futures.add(pool.submit(() -> DeviceBench.run(adb.device(serial), model, options, progress)));
+                futures.add(pool.submit(() -> bench.apply(adb.device(serial))));
             }
-            List<Outcome> results = new ArrayList<>();
+            List<Outcome<R>> results = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 try {
-                    results.add(new Outcome(serials.get(i), futures.get(i).get(), null));
+                    results.add(new Outcome<>(serials.get(i), futures.get(i).get(), null));
                 } catch (ExecutionException e) {
                     RuntimeException failure = e.getCause() instanceof RuntimeException re ? re
                             : new DeviceException(String.valueOf(e.getCause().getMessage()), e.getCause());
-                    results.add(new Outcome(serials.get(i), null, failure));
+                    results.add(new Outcome<>(serials.get(i), null, failure));
                 }
             }
             return results;

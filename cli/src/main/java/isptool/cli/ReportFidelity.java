@@ -13,10 +13,11 @@ import java.nio.file.Path;
  * {@code bench --psnr-from REPORT.json}: the fidelity a convert {@code --report} states, for the MAI
  * score. A quantized model's is its PSNR against float32 on the calibration samples (the lowest
  * output's mean), else on the held-out input; a float model's is the verification PSNR against
- * onnxruntime (the lowest output's).
+ * onnxruntime (the lowest output's). For a QNN bench, a {@code convert --backend qnn} report's
+ * quantization simulator PSNR of the QNN graph against float32 comes first (the lowest output's).
  */
 record ReportFidelity(double psnrDb, String source) {
-    static ReportFidelity read(Path report) {
+    static ReportFidelity read(Path report, boolean qnn) {
         RegularFiles.require(report, report.toString(), "the JSON file convert --report wrote");
         JsonNode root;
         try {
@@ -27,8 +28,12 @@ record ReportFidelity(double psnrDb, String source) {
         } catch (IOException e) {
             throw new ModelException(report + ": cannot read: " + e.getMessage());
         }
+        Double psnr = qnn ? lowest(root.path("qnn").path("quantsim"), "psnr_db") : null;
+        if (psnr != null) {
+            return new ReportFidelity(psnr, "QNN quantsim vs float32");
+        }
         JsonNode quality = root.path("quantization").path("quality");
-        Double psnr = lowest(quality.path("calibration"), "psnr_mean_db");
+        psnr = lowest(quality.path("calibration"), "psnr_mean_db");
         if (psnr != null) {
             return new ReportFidelity(psnr, "quantized vs float32, calibration samples");
         }

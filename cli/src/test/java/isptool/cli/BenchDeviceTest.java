@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import isptool.backends.bench.adb.AdbClient;
-import isptool.backends.bench.adb.AdbServerForTests;
 import isptool.backends.bench.adb.DeviceStandIn;
 import isptool.backends.bench.adb.StandInBenchmarkModel;
 import java.io.IOException;
@@ -16,52 +14,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code isptool bench --device} end to end: the real adb 29 client with a private server, against
  * {@link DeviceStandIn} phones on loopback running stand-in benchmark_model scripts.
  */
-class BenchDeviceTest {
-    @TempDir
-    static Path scratch;
-    static AdbClient adb;
+class BenchDeviceTest extends AdbBenchTestBase {
     static Path model;
 
-    @TempDir
-    Path dir;
-
     @BeforeAll
-    static void startAdbAndConvert() {
-        adb = AdbServerForTests.start(scratch);
-        BenchCommand.environment = () -> Map.of("PATH", System.getenv().getOrDefault("PATH", ""),
-                "ANDROID_ADB_SERVER_PORT", Integer.toString(adb.serverPort().getAsInt()));
+    static void convert() {
         model = scratch.resolve("acnet.tflite");
         TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("acnet.onnx").toString(), "-o", model.toString());
         assertEquals(0, run.status(), run.err());
-    }
-
-    @AfterAll
-    static void stopAdb() {
-        BenchCommand.environment = System::getenv;
-        if (adb != null) {
-            adb.killServer();
-        }
-    }
-
-    /** Stand-ins of earlier tests must not linger in 'adb devices' for --device all. */
-    @AfterEach
-    void disconnectAll() {
-        adb.run(Duration.ofSeconds(20), "disconnect");
     }
 
     /** A phone with {@code benchmark} installed as /data/local/tmp/benchmark_model. */

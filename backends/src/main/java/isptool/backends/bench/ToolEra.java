@@ -16,7 +16,9 @@ public enum ToolEra {
     /** Nothing in the output told the era apart (e.g. it failed before timing). */
     UNKNOWN("unknown"),
     /** Not benchmark_model: isptool's in-process host bench. */
-    HOST("isptool host bench");
+    HOST("isptool host bench"),
+    /** Not benchmark_model: Qualcomm's qnn-net-run, read through qnn-profile-viewer. */
+    QNN_NET_RUN("qnn-net-run");
 
     public final String label;
 

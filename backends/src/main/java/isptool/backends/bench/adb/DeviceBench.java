@@ -119,12 +119,7 @@ public final class DeviceBench {
         }
         List<Row> rows = new ArrayList<>();
         try (RemoteRunFolder folder = device.createRunFolder("/data/local/tmp")) {
-            Thread onCtrlC = new Thread(() -> {
-                folder.stopProcess();
-                folder.close();
-            }, "isptool-device-cleanup");
-            Runtime.getRuntime().addShutdownHook(onCtrlC);
-            try {
+            folder.guarded(() -> {
                 if (o.keep()) {
                     folder.keep();
                 }
@@ -147,13 +142,7 @@ public final class DeviceBench {
                         rows.add(f.row); // side by side: one delegate the device cannot run is a row, not the end
                     }
                 }
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(onCtrlC);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook runs (or ran) and cleans up itself
-                }
-            }
+            });
         }
         return new Result(facts, rows, (System.nanoTime() - t0) / 1e9);
     }

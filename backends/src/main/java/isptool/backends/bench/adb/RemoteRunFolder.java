@@ -57,6 +57,27 @@ public final class RemoteRunFolder implements AutoCloseable {
         return r.exitCode() == 0 ? r.stdout() : null;
     }
 
+    /**
+     * Runs {@code work} with a shutdown hook that, on Ctrl-C, kills what runs in this folder and
+     * removes it (unless kept); the hook is gone again when {@code work} ends.
+     */
+    public void guarded(Runnable work) {
+        Thread onCtrlC = new Thread(() -> {
+            stopProcess();
+            close();
+        }, "isptool-device-cleanup");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try {
+            work.run();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) and cleans up itself
+            }
+        }
+    }
+
     /** {@code --keep}: leave the folder on the device for inspection. */
     public void keep() {
         keep = true;

@@ -9,21 +9,21 @@ import org.junit.jupiter.api.io.TempDir;
  * Tests that drive the real adb client: one private adb server per test class (its HOME in a
  * scratch folder), killed after the class, and a fresh folder per test for stand-in phones.
  */
-abstract class RealAdbTestBase {
+public abstract class RealAdbTestBase {
     @TempDir
-    static Path scratch;
-    static AdbClient adb;
+    protected static Path scratch;
+    protected static AdbClient adb;
 
     @TempDir
-    Path dir;
+    protected Path dir;
 
     @BeforeAll
-    static void startAdb() {
+    public static void startAdb() {
         adb = AdbServerForTests.start(scratch);
     }
 
     @AfterAll
-    static void stopAdb() {
+    public static void stopAdb() {
         if (adb != null) {
             adb.killServer();
         }
