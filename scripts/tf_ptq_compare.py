@@ -14,8 +14,9 @@ For every net of quant_quality.NETS:
      10 log10(range^2 / MSE) with range = max - min of the float32 output, as isptool reports it.
 
 The calibration images, the held-out image (the last of each folder) and the 16-bit / Bayer handling
-come from quant_quality.py. Both tools write NHWC inputs and outputs; the script transposes from and to
-the ONNX NCHW layout and fails the cell if a model's I/O shape is not the expected NHWC one.
+come from quant_quality.py. isptool writes NHWC inputs and outputs, onnx2tf NHWC inputs and NHWC or
+NCHW outputs: the script transposes where the TFLite shape is the NHWC one, and fails the cell where
+the shape fits both layouts or neither.
 A failed cell is printed as "failed: reason" and the reason is also written to stderr.
 
 Pinned versions (checked at start; a mismatch stops the script), Python 3.11:
@@ -86,7 +87,22 @@ def psnr(reference, actual):
     return float("inf") if mse == 0 else 10 * np.log10(span * span / mse)
 
 
-def tflite_output(model, x_nchw, want_nchw):
+def layout_of(detail, nchw_shape, side):
+    """'NHWC' or 'NCHW': the one layout whose shape the TFLite tensor has. isptool writes NHWC;
+    onnx2tf writes NHWC except for outputs it leaves in the ONNX layout (nafnet_like, sensitive_net).
+    Where both layouts give the same shape (C equal to H or W) the layout is not guessed: the cell fails."""
+    shape = tuple(int(d) for d in detail["shape"])
+    fits = [name for name, want in (("NHWC", tuple(nchw_shape[i] for i in (0, 2, 3, 1))), ("NCHW", tuple(nchw_shape)))
+            if shape == want]
+    if len(fits) != 1:
+        raise CellFailure(f"{side} shape {list(shape)} is {'both NHWC and NCHW' if fits else 'neither NHWC nor NCHW'}"
+                          f" of ONNX {list(nchw_shape)}")
+    if detail["dtype"] != np.float32:
+        raise CellFailure(f"{side} type {np.dtype(detail['dtype']).name}, expected float32")
+    return fits[0]
+
+
+def tflite_output(model, x_nchw, output_nchw_shape):
     """Runs model on the NCHW input in LiteRT's built-in kernels; returns its single output as NCHW."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
@@ -95,17 +111,17 @@ def tflite_output(model, x_nchw, want_nchw):
     inputs, outputs = interpreter.get_input_details(), interpreter.get_output_details()
     if len(inputs) != 1 or len(outputs) != 1:
         raise CellFailure(f"{model.name}: {len(inputs)} inputs, {len(outputs)} outputs (expected 1 and 1)")
-    x = nchw_to_nhwc(x_nchw)
-    for detail, shape, side in ((inputs[0], x.shape, "input"), (outputs[0], nchw_to_nhwc(np.empty(want_nchw)).shape,
-                                                                "output")):
-        if tuple(detail["shape"]) != tuple(shape):
-            raise CellFailure(f"{side} shape {list(detail['shape'])}, expected NHWC {list(shape)}")
-        if detail["dtype"] != np.float32:
-            raise CellFailure(f"{side} type {np.dtype(detail['dtype']).name}, expected float32")
-    interpreter.allocate_tensors()
-    interpreter.set_tensor(inputs[0]["index"], x)
-    interpreter.invoke()
-    return interpreter.get_tensor(outputs[0]["index"]).transpose(0, 3, 1, 2)
+    if layout_of(inputs[0], x_nchw.shape, "input") == "NHWC":
+        x_nchw = nchw_to_nhwc(x_nchw)
+    output_layout = layout_of(outputs[0], output_nchw_shape, "output")
+    try:
+        interpreter.allocate_tensors()
+        interpreter.set_tensor(inputs[0]["index"], x_nchw)
+        interpreter.invoke()
+    except (RuntimeError, ValueError) as e:  # a kernel that refuses the model's types or shapes
+        raise CellFailure(f"LiteRT {model.name}: {str(e).split('Node number')[0].strip()}") from None
+    y = interpreter.get_tensor(outputs[0]["index"])
+    return y.transpose(0, 3, 1, 2) if output_layout == "NHWC" else y
 
 
 def float_reference(folded, x):
