@@ -27,6 +27,7 @@ Install them in a virtual environment, not beside the project's own Python packa
     python3 -m venv ENV && ENV/bin/pip install onnx2tf==1.29.24 sng4onnx==1.0.5 pillow
 Usage: ENV/bin/python scripts/tf_ptq_compare.py [NET ...]
 """
+import re
 import shutil
 import subprocess
 import sys
@@ -67,13 +68,25 @@ def check_versions():
                  + "; install the pinned ones (see this script's docstring)")
 
 
+def last_error(text):
+    """The last exception line of a tool's output, else the last line saying error or failed, else its last
+    line; colours removed."""
+    lines = [line.strip() for line in re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines() if line.strip()]
+    raised = [line for line in lines if re.match(r"[\w.]*(Error|Exception)\b", line)]  # a traceback's last line
+    errors = [line for line in lines if re.search(r"error|failed", line, re.IGNORECASE)]
+    return (raised or errors or lines or ["no output"])[-1]
+
+
 def run(cmd, what, log, cwd=None):
-    """Runs cmd, keeps its output in log; a non-zero exit raises CellFailure with its last line."""
+    """Runs cmd, keeps its output in log; a non-zero exit raises CellFailure naming the error."""
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd)
     log.write_text(done.stdout + done.stderr)
     if done.returncode != 0:
-        lines = [line for line in (done.stderr or done.stdout).strip().splitlines() if line.strip()]
-        raise CellFailure(f"{what} exit {done.returncode}: {lines[-1] if lines else 'no output'}")
+        raise CellFailure(f"{what} exit {done.returncode}: {last_error(done.stderr or done.stdout)}")
+
+
+def cell_text(failure):
+    return "failed: " + " ".join(str(failure).replace("|", "/").split())[:160]
 
 
 def nchw_to_nhwc(x):
@@ -169,7 +182,7 @@ def compare(net, work):
              "--verify-input", str(held_npy)], "isptool reparam", work / "reparam.log")
         reference = float_reference(folded, x)
     except CellFailure as e:
-        return {column: f"failed: {e}" for column in COLUMNS}
+        return {column: cell_text(e) for column in COLUMNS}
 
     models = {}
     try:
@@ -196,11 +209,11 @@ def compare(net, work):
             model = models[column]
             if isinstance(model, CellFailure):
                 raise model
-            if not model.exists():
-                raise CellFailure(f"{model.name} not written")
+            if not model.exists():  # onnx2tf reports a failed quantization and still exits 0
+                raise CellFailure(f"{model.name} not written; onnx2tf: {last_error((work / 'onnx2tf.log').read_text())}")
             row[column] = f"{psnr(reference, tflite_output(model, x, reference.shape)):.1f}"
         except CellFailure as e:
-            row[column] = "failed: " + " ".join(str(e).replace("|", "/").split())[:160]
+            row[column] = cell_text(e)
     for column, text in row.items():
         if text.startswith("failed"):
             print(f"{net} {column}: {text}", file=sys.stderr)
