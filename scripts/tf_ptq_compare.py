@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""TensorFlow's own post-training quantization (through onnx2tf) beside isptool's, on the same folded graph.
+
+For every net of quant_quality.NETS:
+  1. `./isptool reparam` folds the training-form ONNX into a temporary file (the folded graph);
+  2. onnx2tf converts a COPY of that file (it rewrites its input) and TensorFlow's converter
+     quantizes it: int8 full integer with float32 inputs/outputs (`*_full_integer_quant.tflite`,
+     -iqd/-oqd float32) and int16 activations with int8 weights (`*_integer_quant_with_int16_act.tflite`),
+     calibrated with -cind on an NHWC .npy made from the same calibration images isptool gets;
+  3. `./isptool convert` quantizes the same folded file at int8 and int16x8 (its defaults) with
+     the same calibration images and options (--bayer for RAW nets);
+  4. every .tflite runs in the same LiteRT interpreter (TFLite's built-in kernels, no default
+     delegate) on the held-out image, and onnxruntime runs the folded ONNX in float32; the PSNR is
+     10 log10(range^2 / MSE) with range = max - min of the float32 output, as isptool reports it.
+
+The calibration images, the held-out image (the last of each folder) and the 16-bit / Bayer handling
+come from quant_quality.py. isptool writes NHWC inputs and outputs, onnx2tf NHWC inputs and NHWC or
+NCHW outputs: the script transposes where the TFLite shape is the NHWC one, and fails the cell where
+the shape fits both layouts or neither.
+A failed cell is printed as "failed: reason" and the reason is also written to stderr.
+
+Pinned versions (checked at start; a mismatch stops the script), Python 3.11:
+    onnx2tf==1.29.24 tensorflow==2.19.0 tf-keras==2.19.0 ai-edge-litert==2.1.0 onnx==1.19.1
+    onnxruntime==1.23.0 onnxsim==0.4.36 onnx-graphsurgeon==0.5.8 sng4onnx==1.0.5 psutil==5.9.5
+    numpy==1.26.4 (onnx2tf 1.29.24 pins all of these except sng4onnx) and Pillow.
+Install them in a virtual environment, not beside the project's own Python packages:
+    python3 -m venv ENV && ENV/bin/pip install onnx2tf==1.29.24 sng4onnx==1.0.5 pillow
+Usage: ENV/bin/python scripts/tf_ptq_compare.py [NET ...]
+"""
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quant_quality import CALIB, NETS, ROOT, held_out_tensor, table  # noqa: E402
+
+PINNED = {
+    "onnx2tf": "1.29.24", "tensorflow": "2.19.0", "tf-keras": "2.19.0", "ai-edge-litert": "2.1.0",
+    "onnx": "1.19.1", "onnxruntime": "1.23.0", "onnxsim": "0.4.36", "onnx-graphsurgeon": "0.5.8",
+    "sng4onnx": "1.0.5", "psutil": "5.9.5", "numpy": "1.26.4",
+}
+COLUMNS = ["TF int8", "isptool int8", "TF 16x8", "isptool 16x8"]
+TF_FILES = {"TF int8": "_full_integer_quant.tflite", "TF 16x8": "_integer_quant_with_int16_act.tflite"}
+ISPTOOL_PRECISION = {"isptool int8": "int8", "isptool 16x8": "int16x8"}
+
+
+class CellFailure(Exception):
+    """One cell of the table could not be measured; the message is the reason printed in it."""
+
+
+def check_versions():
+    wrong = []
+    for name, want in PINNED.items():
+        try:
+            have = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            have = "missing"
+        if have != want:
+            wrong.append(f"{name} {have} (want {want})")
+    if wrong:
+        sys.exit("tf_ptq_compare: wrong package versions: " + ", ".join(wrong)
+                 + "; install the pinned ones (see this script's docstring)")
+
+
+def last_error(text):
+    """The last exception line of a tool's output, else the last line saying error or failed, else its last
+    line; colours removed."""
+    lines = [line.strip() for line in re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines() if line.strip()]
+    raised = [line for line in lines if re.match(r"[\w.]*(Error|Exception)\b", line)]  # a traceback's last line
+    errors = [line for line in lines if re.search(r"error|failed", line, re.IGNORECASE)]
+    return (raised or errors or lines or ["no output"])[-1]
+
+
+def run(cmd, what, log, cwd=None):
+    """Runs cmd, keeps its output in log; a non-zero exit raises CellFailure naming the error."""
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd)
+    log.write_text(done.stdout + done.stderr)
+    if done.returncode != 0:
+        raise CellFailure(f"{what} exit {done.returncode}: {last_error(done.stderr or done.stdout)}")
+
+
+def cell_text(failure):
+    return "failed: " + " ".join(str(failure).replace("|", "/").split())[:160]
+
+
+def nchw_to_nhwc(x):
+    return np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+
+
+def psnr(reference, actual):
+    reference, actual = reference.astype(np.float64), actual.astype(np.float64)
+    mse = np.mean((reference - actual) ** 2)
+    span = reference.max() - reference.min()
+    return float("inf") if mse == 0 else 10 * np.log10(span * span / mse)
+
+
+def layout_of(detail, nchw_shape, side):
+    """'NHWC' or 'NCHW': the one layout whose shape the TFLite tensor has. isptool writes NHWC;
+    onnx2tf writes NHWC except for outputs it leaves in the ONNX layout (nafnet_like, sensitive_net).
+    Where both layouts give the same shape (C equal to H or W) the layout is not guessed: the cell fails."""
+    shape = tuple(int(d) for d in detail["shape"])
+    fits = [name for name, want in (("NHWC", tuple(nchw_shape[i] for i in (0, 2, 3, 1))), ("NCHW", tuple(nchw_shape)))
+            if shape == want]
+    if len(fits) != 1:
+        raise CellFailure(f"{side} shape {list(shape)} is {'both NHWC and NCHW' if fits else 'neither NHWC nor NCHW'}"
+                          f" of ONNX {list(nchw_shape)}")
+    if detail["dtype"] != np.float32:
+        raise CellFailure(f"{side} type {np.dtype(detail['dtype']).name}, expected float32")
+    return fits[0]
+
+
+def tflite_output(model, x_nchw, output_nchw_shape):
+    """Runs model on the NCHW input in LiteRT's built-in kernels; returns its single output as NCHW."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    interpreter = Interpreter(model_path=str(model),
+                              experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    inputs, outputs = interpreter.get_input_details(), interpreter.get_output_details()
+    if len(inputs) != 1 or len(outputs) != 1:
+        raise CellFailure(f"{model.name}: {len(inputs)} inputs, {len(outputs)} outputs (expected 1 and 1)")
+    if layout_of(inputs[0], x_nchw.shape, "input") == "NHWC":
+        x_nchw = nchw_to_nhwc(x_nchw)
+    output_layout = layout_of(outputs[0], output_nchw_shape, "output")
+    try:
+        interpreter.allocate_tensors()
+        interpreter.set_tensor(inputs[0]["index"], x_nchw)
+        interpreter.invoke()
+    except (RuntimeError, ValueError) as e:  # a kernel that refuses the model's types or shapes
+        raise CellFailure(f"LiteRT {model.name}: {str(e).split('Node number')[0].strip()}") from None
+    y = interpreter.get_tensor(outputs[0]["index"])
+    return y.transpose(0, 3, 1, 2) if output_layout == "NHWC" else y
+
+
+def float_reference(folded, x):
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(folded), providers=["CPUExecutionProvider"])
+    (name,) = [i.name for i in session.get_inputs()]
+    outputs = session.run(None, {name: x})
+    if len(outputs) != 1:
+        raise CellFailure(f"{folded.name}: {len(outputs)} outputs (expected 1)")
+    return outputs[0]
+
+
+def tf_ptq(folded, input_name, calibration_nhwc, work, log):
+    """onnx2tf on a copy of the folded ONNX with TF's PTQ calibrated on calibration_nhwc; {column: .tflite}."""
+    copy = work / "tf_input.onnx"
+    shutil.copyfile(folded, copy)
+    calib = work / "tf_calib.npy"
+    np.save(calib, calibration_nhwc)
+    channels = calibration_nhwc.shape[-1]
+    zeros, ones = [[[[0.0] * channels]]], [[[[1.0] * channels]]]  # samples are used as they are
+    if channels == 3:
+        # For a 3-channel image input onnx2tf runs its own conversion check on sample images that it
+        # downloads unless this file is in its working directory: give it the calibration images.
+        np.save(work / "calibration_image_sample_data_20x128x128x3_float32.npy", calibration_nhwc)
+    out = work / "tf"
+    run([str(Path(sys.executable).parent / "onnx2tf"), "-i", str(copy), "-o", str(out), "-oiqt",
+         "-cind", input_name, str(calib), str(zeros), str(ones), "-iqd", "float32", "-oqd", "float32"],
+        "onnx2tf", log, cwd=work)
+    return {column: out / ("tf_input" + suffix) for column, suffix in TF_FILES.items()}
+
+
+def compare(net, work):
+    """The net's row: {column: PSNR text or 'failed: reason'}."""
+    folder, extra = NETS[net]
+    images = sorted((CALIB / folder).glob("*.png"))
+    calibration, held = images[:-1], images[-1]
+    bayer = "--bayer" in extra
+    x = held_out_tensor(held, bayer)
+    held_npy = work / "heldout.npy"
+    np.save(held_npy, x)
+    folded = work / f"{net}.folded.onnx"
+    try:
+        run([str(ROOT / "isptool"), "reparam", str(ROOT / "testdata" / f"{net}.onnx"), "-o", str(folded),
+             "--verify-input", str(held_npy)], "isptool reparam", work / "reparam.log")
+        reference = float_reference(folded, x)
+    except CellFailure as e:
+        return {column: cell_text(e) for column in COLUMNS}
+
+    models = {}
+    try:
+        import onnx
+
+        input_name = onnx.load(str(folded)).graph.input[0].name
+        calibration_nhwc = np.concatenate([nchw_to_nhwc(held_out_tensor(png, bayer)) for png in calibration])
+        models.update(tf_ptq(folded, input_name, calibration_nhwc, work, work / "onnx2tf.log"))
+    except CellFailure as e:
+        models.update({column: e for column in TF_FILES})
+    for column, precision in ISPTOOL_PRECISION.items():
+        out = work / f"isptool_{precision}.tflite"
+        try:
+            run([str(ROOT / "isptool"), "convert", str(folded), "-o", str(out), "--precision", precision,
+                 "--verify-input", str(held_npy), "--calibration", *map(str, calibration), *extra],
+                f"isptool convert --precision {precision}", work / f"convert_{precision}.log")
+            models[column] = out
+        except CellFailure as e:
+            models[column] = e
+
+    row = {}
+    for column in COLUMNS:
+        try:
+            model = models[column]
+            if isinstance(model, CellFailure):
+                raise model
+            if not model.exists():  # onnx2tf reports a failed quantization and still exits 0
+                raise CellFailure(f"{model.name} not written; onnx2tf: {last_error((work / 'onnx2tf.log').read_text())}")
+            row[column] = f"{psnr(reference, tflite_output(model, x, reference.shape)):.1f}"
+        except CellFailure as e:
+            row[column] = cell_text(e)
+    for column, text in row.items():
+        if text.startswith("failed"):
+            print(f"{net} {column}: {text}", file=sys.stderr)
+    return row
+
+
+def main():
+    check_versions()
+    nets = sys.argv[1:] or list(NETS)
+    unknown = [net for net in nets if net not in NETS]
+    if unknown:
+        sys.exit(f"tf_ptq_compare: unknown net {', '.join(unknown)}; known: {', '.join(NETS)}")
+    rows = {}
+    for net in nets:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows[net] = compare(net, Path(tmp))
+        print(f"{net}: " + ", ".join(f"{c} {rows[net][c]}" for c in COLUMNS), file=sys.stderr, flush=True)
+    table(rows, COLUMNS)
+
+
+if __name__ == "__main__":
+    main()
