@@ -2,6 +2,7 @@ package isptool.cli;
 
 import isptool.backends.tflite.TfliteModel;
 import isptool.graph.ModelException;
+import isptool.graph.io.JsonText;
 import isptool.graph.io.RegularFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,7 +42,7 @@ final class InspectCommand implements Callable<Integer> {
                 : OnnxSummary.of(ModelLoading.load(model, inputShapes).graph());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.print(Json.write(s.toJson()));
+            out.print(JsonText.write(s.toJson()));
         } else {
             print(out, s);
         }

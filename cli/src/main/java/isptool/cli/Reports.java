@@ -1,6 +1,7 @@
 package isptool.cli;
 
 import isptool.graph.io.AtomicFiles;
+import isptool.graph.io.JsonText;
 import isptool.passes.PassReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -89,7 +90,7 @@ final class Reports {
             }
         }
         content.forEach(ordered::putIfAbsent);
-        byte[] bytes = Json.write(ordered).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = JsonText.write(ordered).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, o -> o.write(bytes));
     }
 

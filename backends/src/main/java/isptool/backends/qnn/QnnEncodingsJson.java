@@ -1,5 +1,6 @@
 package isptool.backends.qnn;
 
+import isptool.graph.io.JsonText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,6 +87,6 @@ public final class QnnEncodingsJson {
             root.put("activation_encodings", actMap);
             root.put("param_encodings", parMap);
         }
-        return QnnJson.write(root);
+        return JsonText.writeFlatLists(root);
     }
 }

@@ -1,5 +1,6 @@
 package isptool.backends.qnn;
 
+import isptool.graph.io.JsonText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +75,7 @@ public final class QnnNetJson {
         root.put("tensor_version", tensorVersion);
         root.put("op_types", g.opHistogram());
         root.put("graph", graph);
-        return QnnJson.write(root);
+        return JsonText.writeFlatLists(root);
     }
 
     private static Map<String, Object> quant(QnnEncoding e) {

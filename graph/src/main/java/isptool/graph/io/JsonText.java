@@ -1,20 +1,37 @@
-package isptool.cli;
+package isptool.graph.io;
 
 import java.util.Collection;
 import java.util.Map;
 
-/** Minimal JSON writer for reports: maps, collections, strings, numbers, booleans, null. */
-final class Json {
-    private Json() {
+/**
+ * The one JSON writer of the project (reports, the QNN files): maps, collections, strings, numbers,
+ * booleans, null; non-finite numbers as null; doubles and floats with the shortest text that reads
+ * back to the same value; control characters escaped. Lists one element per line, or with
+ * {@link #writeFlatLists} lists of scalars on one line (long weight and scale arrays).
+ */
+public final class JsonText {
+    private final boolean flatLists;
+
+    private JsonText(boolean flatLists) {
+        this.flatLists = flatLists;
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
+        return new JsonText(false).text(value);
+    }
+
+    /** As {@link #write}, with every list of numbers, strings or booleans on one line. */
+    public static String writeFlatLists(Object value) {
+        return new JsonText(true).text(value);
+    }
+
+    private String text(Object value) {
         StringBuilder b = new StringBuilder();
         write(b, value, 0);
         return b.append('\n').toString();
     }
 
-    private static void write(StringBuilder b, Object v, int indent) {
+    private void write(StringBuilder b, Object v, int indent) {
         if (v == null) {
             b.append("null");
         } else if (v instanceof Map<?, ?> m) {
@@ -27,6 +44,14 @@ final class Json {
                 write(b, e.getValue(), indent + 1);
             }
             b.append(m.isEmpty() ? "" : "\n" + "  ".repeat(indent)).append('}');
+        } else if (v instanceof Collection<?> c && flatLists && c.stream().allMatch(JsonText::isScalar)) {
+            b.append('[');
+            int i = 0;
+            for (Object o : c) {
+                b.append(i++ == 0 ? "" : ", ");
+                write(b, o, indent + 1);
+            }
+            b.append(']');
         } else if (v instanceof Collection<?> c) {
             b.append('[');
             int i = 0;
@@ -44,6 +69,10 @@ final class Json {
         } else {
             string(b, v.toString());
         }
+    }
+
+    private static boolean isScalar(Object o) {
+        return o instanceof Number || o instanceof String || o instanceof Boolean;
     }
 
     private static void string(StringBuilder b, String s) {
