@@ -9,6 +9,7 @@ mild sensor-like noise, so activations see edges, flat areas and texture.
   rgb32/   8-bit RGB 32x32: unet_small, nafnet_like
   rgb24/   8-bit RGB 24x24: ecbsr
   gray24/  8-bit grayscale 24x24: fsrcnn
+  rgb16/   8-bit RGB 16x16: syenet_sr (its own random stream, so the folders above are unchanged)
   pixels/  the exact sample values of a few of those images as .npy (uint8/uint16, H x W [x C]),
            so tests can check the Java decoder against values this script wrote
 
@@ -76,6 +77,9 @@ def main():
         save("rgb24", i, np.round(scene(rng, 24, 24) * 255).astype(np.uint8), keep)
         gray = scene(rng, 24, 24) @ np.array([0.299, 0.587, 0.114])
         save("gray24", i, np.round(gray * 255).astype(np.uint8), keep)
+    rng16 = np.random.default_rng(20261203)
+    for i in range(args.count):
+        save("rgb16", i, np.round(scene(rng16, 16, 16) * 255).astype(np.uint8), False)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ NETS = {
     "fsrcnn": ("gray24", []),
     "nafnet_like": ("rgb32", []),
     "sensitive_net": ("rgb32", []),
+    "syenet_sr": ("rgb16", []),
 }
 
 # nets with a quantization-sensitive layer -> --float-ops keeping it float (node names as --per-layer prints them)
