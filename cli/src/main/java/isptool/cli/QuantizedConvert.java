@@ -94,15 +94,15 @@ final class QuantizedConvert {
         return new Outcome(json, failure);
     }
 
-    /** The rows of up to QUALITY_SAMPLES calibration samples, evenly spread over the set. */
+    /** The rows of up to QUALITY_SAMPLES calibration samples, evenly spread over the set (the model opened once). */
     private static List<List<QualityReport.Row>> onSamples(Path model, Graph g, LayoutPlan plan,
             CalibrationInputs calib) throws IOException {
         int n = Math.min(QUALITY_SAMPLES, calib.size());
-        List<List<QualityReport.Row>> r = new ArrayList<>();
+        List<Map<String, Tensor>> samples = new ArrayList<>();
         for (int k = 0; k < n; k++) {
-            r.add(QualityReport.compare(model, g, plan, calib.sample((int) ((long) k * calib.size() / n)), false));
+            samples.add(calib.sample((int) ((long) k * calib.size() / n)));
         }
-        return r;
+        return QualityReport.compareOutputs(model, g, plan, samples, QualityReport.references(g, samples));
     }
 
     /**

@@ -5,7 +5,6 @@ import isptool.backends.tflite.TfliteModel;
 import isptool.backends.tflite.TfliteModel.OperatorInfo;
 import isptool.graph.Graph;
 import isptool.graph.Tensor;
-import isptool.graph.Value;
 import isptool.graph.io.TempFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -88,6 +87,8 @@ public final class AutoPrecision {
     private final QuantOptions base;
     private final Progress progress;
     private final List<Map<String, Tensor>> samples = new ArrayList<>();
+    /** g's float32 outputs on the samples, computed once for every candidate. */
+    private final List<Map<String, Tensor>> references;
     /** Work per ONNX node, in model order. */
     private final Map<String, Long> work = new LinkedHashMap<>();
     private final Map<String, String> opOf = new LinkedHashMap<>();
@@ -105,6 +106,7 @@ public final class AutoPrecision {
         for (int k = 0; k < n; k++) {
             samples.add(calib.sample((int) ((long) k * calib.size() / n)));
         }
+        this.references = QualityReport.references(g, samples);
         TfliteModel m = TfliteModel.open(floatModel);
         String[] nodes = OnnxNodes.of(QModel.read(m), g);
         long total = 0;
@@ -213,12 +215,9 @@ public final class AutoPrecision {
     /** The lowest output's mean PSNR over the samples. */
     private double psnr(Path model) throws IOException {
         Map<String, Double> sum = new LinkedHashMap<>();
-        for (Map<String, Tensor> s : samples) {
-            for (QualityReport.Row row : QualityReport.compare(model, g, plan, s, false)) {
-                Value v = g.value(row.tensor());
-                if (v != null && g.isGraphOutput(v)) {
-                    sum.merge(row.tensor(), Math.min(row.comparison().psnr(), 200.0), Double::sum);
-                }
+        for (List<QualityReport.Row> rows : QualityReport.compareOutputs(model, g, plan, samples, references)) {
+            for (QualityReport.Row row : rows) {
+                sum.merge(row.tensor(), Math.min(row.comparison().psnr(), 200.0), Double::sum);
             }
         }
         return sum.values().stream().mapToDouble(d -> d / samples.size()).min().orElse(Double.NaN);

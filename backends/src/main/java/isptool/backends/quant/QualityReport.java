@@ -51,7 +51,39 @@ public final class QualityReport {
             }
         }
         List<String> names = values.stream().map(Value::name).toList();
-        Map<String, Tensor> ref = OrtRunner.runCapturing(g, inputs, names, OrtRunner.Options.REFERENCE);
+        return rows(g, plan, values, OrtRunner.runCapturing(g, inputs, names, OrtRunner.Options.REFERENCE), got);
+    }
+
+    /** g's float32 outputs (onnxruntime, reference options) on each input: what a model is compared against. */
+    public static List<Map<String, Tensor>> references(Graph g, List<Map<String, Tensor>> inputs) {
+        List<Map<String, Tensor>> r = new ArrayList<>();
+        try (OrtRunner ort = OrtRunner.open(g, OrtRunner.Options.REFERENCE)) {
+            for (Map<String, Tensor> in : inputs) {
+                r.add(ort.run(in));
+            }
+        }
+        return r;
+    }
+
+    /**
+     * The model's outputs on each input against the given references (from {@link #references}),
+     * one Row per graph output and input; the model is opened once for all inputs.
+     */
+    public static List<List<Row>> compareOutputs(Path model, Graph g, LayoutPlan plan,
+            List<Map<String, Tensor>> inputs, List<Map<String, Tensor>> references) {
+        List<List<Row>> r = new ArrayList<>();
+        try (Probe probe = Probe.openOutputsOnly(QModel.read(TfliteModel.open(model)))) {
+            for (int i = 0; i < inputs.size(); i++) {
+                Map<String, Tensor> got = probe.run(Probe.toStored(g, plan, inputs.get(i)));
+                r.add(rows(g, plan, g.outputs(), references.get(i), got));
+            }
+        }
+        return r;
+    }
+
+    /** A Row for each value whose TFLite tensor holds it, compared with the reference. */
+    private static List<Row> rows(Graph g, LayoutPlan plan, List<Value> values, Map<String, Tensor> ref,
+            Map<String, Tensor> got) {
         List<Row> rows = new ArrayList<>();
         for (Value v : values) {
             Tensor expected = ref.get(v.name());
