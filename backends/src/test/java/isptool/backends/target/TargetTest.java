@@ -19,6 +19,12 @@ class TargetTest {
                 + " htp, htp-v68, htp-v69, htp-v73, htp-v75, cpu", Target.names());
     }
 
+    /** convert --target names a target for its swaps (passes' TargetCaps) and checks it here: one list of names. */
+    @Test
+    void theSwapsKnowTheSameTargets() {
+        assertEquals(Target.all().stream().map(Target::name).toList(), isptool.passes.target.TargetCaps.names());
+    }
+
     @Test
     void featureLevelsFollowFacts() {
         // FACTS.md §4: FL1 = API 27 ... FL4 = API 30, FL5 = API 31 (and 32), FL6 / FL7 after
