@@ -3,8 +3,6 @@ package isptool.cli;
 import isptool.backends.target.OpVerdict;
 import isptool.backends.target.PartitionPlan;
 import isptool.backends.target.Refusal;
-import isptool.backends.target.Target;
-import isptool.backends.target.TargetCheck;
 import isptool.backends.target.TargetReport;
 import isptool.backends.tflite.TfliteModel;
 import java.io.PrintWriter;
@@ -66,16 +64,13 @@ final class CheckTable {
 
     /**
      * convert --target: the written model checked on its target, as the verdict and the plan, then
-     * each operator it still cannot run there with the reason; returns the report.
+     * each operator it still cannot run there with the reason.
      */
-    static TargetReport printVerdict(PrintWriter out, TfliteModel m, String targetName) {
-        Target target = Target.byName(targetName);
-        TargetReport r = TargetCheck.run(m, target, m.operatorOrigins());
+    static void printVerdict(PrintWriter out, TargetReport r) {
         printPlan(out, r);
         for (OpVerdict v : r.refused()) {
             out.printf("    %d %s (%s): %s%n", v.index(), v.op(), node(v), v.reasons());
         }
-        return r;
     }
 
     private static void printPlan(PrintWriter out, TargetReport r) {

@@ -1,6 +1,5 @@
 package isptool.cli;
 
-import isptool.backends.qnn.QnnEncodingsJson;
 import isptool.backends.quant.Precision;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -65,9 +64,5 @@ final class QnnOptions {
                         + " write (it writes OUT.onnx and OUT.encodings.json); drop it");
             }
         }
-    }
-
-    QnnEncodingsJson.Format format() {
-        return encodingsFormat.equals("legacy") ? QnnEncodingsJson.Format.LEGACY : QnnEncodingsJson.Format.V1_0_0;
     }
 }

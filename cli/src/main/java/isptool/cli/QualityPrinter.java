@@ -1,61 +1,16 @@
 package isptool.cli;
 
 import isptool.backends.quant.QualityReport;
+import isptool.backends.quant.QualitySummary;
+import isptool.backends.quant.QualitySummary.Aggregate;
 import isptool.backends.verify.Comparison;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
-/** Tables of a quantized model's quality against float32 onnxruntime, and the same as JSON. */
+/** Tables of a quantized model's quality against float32 onnxruntime. */
 final class QualityPrinter {
-    /**
-     * One output over several samples: mean and lowest PSNR, largest max abs error, lowest cosine, and
-     * what was wrong with non-finite values on the first sample where they differ or fill the output
-     * (null if none did).
-     */
-    record Aggregate(String output, int samples, double meanPsnr, double minPsnr, double maxAbs, double minCosine,
-            String nonFinite) {
-        Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("output", output);
-            m.put("samples", samples);
-            m.put("psnr_mean_db", meanPsnr);
-            m.put("psnr_min_db", minPsnr);
-            m.put("max_abs", maxAbs);
-            m.put("cosine_min", minCosine);
-            m.put("non_finite", nonFinite);
-            return m;
-        }
-    }
-
     private QualityPrinter() {
-    }
-
-    /** Per output, the aggregate over the rows of every sample (each list holds one row per output). */
-    static List<Aggregate> aggregate(List<List<QualityReport.Row>> perSample) {
-        Map<String, List<Comparison>> byOutput = new LinkedHashMap<>();
-        for (List<QualityReport.Row> rows : perSample) {
-            for (QualityReport.Row r : rows) {
-                byOutput.computeIfAbsent(r.tensor(), k -> new ArrayList<>()).add(r.comparison());
-            }
-        }
-        List<Aggregate> result = new ArrayList<>();
-        byOutput.forEach((output, cs) -> result.add(new Aggregate(output, cs.size(),
-                cs.stream().mapToDouble(Comparison::psnr).average().orElse(Double.NaN),
-                cs.stream().mapToDouble(Comparison::psnr).min().orElse(Double.NaN),
-                cs.stream().mapToDouble(Comparison::maxAbs).max().orElse(Double.NaN),
-                cs.stream().mapToDouble(Comparison::cosine).min().orElse(Double.NaN),
-                cs.stream().filter(QualityPrinter::nonFiniteFails).findFirst()
-                        .map(c -> c.nonFinite().describe()).orElse(null))));
-        return result;
-    }
-
-    /** Non-finite values that make the comparison meaningless: at different places, or everywhere. */
-    static boolean nonFiniteFails(Comparison c) {
-        return c.nonFinite().differing() > 0 || c.nonFinite().all();
     }
 
     static void printAggregates(PrintWriter out, String title, List<Aggregate> rows) {
@@ -98,26 +53,7 @@ final class QualityPrinter {
         }
     }
 
-    static List<Object> rowsJson(List<QualityReport.Row> rows) {
-        List<Object> r = new ArrayList<>();
-        for (QualityReport.Row row : rows) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("tensor", row.tensor());
-            m.put("node", row.node());
-            m.put("op", row.op());
-            m.put("psnr_db", row.comparison().psnr());
-            m.put("max_abs", row.comparison().maxAbs());
-            m.put("cosine", row.comparison().cosine());
-            m.put("non_finite", row.comparison().nonFinite().any() ? row.comparison().nonFinite().describe() : null);
-            r.add(m);
-        }
-        return r;
-    }
-
     static String db(double psnr) {
-        if (Double.isNaN(psnr)) {
-            return "n/a";
-        }
-        return Double.isInfinite(psnr) ? (psnr > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.2f dB", psnr);
+        return QualitySummary.db(psnr);
     }
 }

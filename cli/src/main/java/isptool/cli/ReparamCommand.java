@@ -1,5 +1,7 @@
 package isptool.cli;
 
+import isptool.backends.convert.GraphStats;
+import isptool.backends.verify.Verification;
 import isptool.graph.Graph;
 import isptool.graph.io.AtomicFiles;
 import isptool.graph.io.OnnxExporter;
@@ -66,7 +68,8 @@ final class ReparamCommand implements Callable<Integer> {
         Reports.printFolds(out, report);
 
         OnnxExporter.write(g, tmp);
-        Verification.Result check = verify.skip ? null : Verification.compareOnnx(reference, tmp, g, verify, common.seed);
+        Verification.Result check = verify.skip ? null : Verification.compareOnnx(reference, tmp,
+                Verification.inputs(g, verify.inputs, common.seed), verify.describe(common.seed), verify.tolerance);
         long t2 = System.nanoTime();
         if (check != null) {
             Reports.printVerification(out, check);
@@ -78,7 +81,7 @@ final class ReparamCommand implements Callable<Integer> {
                     "output", output.toString(),
                     "before", before.toJson(),
                     "after", after.toJson(),
-                    "passes", Reports.foldsJson(report),
+                    "passes", report.toJson(),
                     "verification", check == null ? "skipped" : check.toJson(),
                     "seconds", Map.of("passes", (t1 - t0) / 1e9, "total", (t2 - t0) / 1e9),
                     "memory", MemoryUse.toJson()));

@@ -1,5 +1,6 @@
 package isptool.cli;
 
+import isptool.backends.verify.Verification;
 import isptool.graph.io.AtomicFiles;
 import isptool.graph.io.JsonText;
 import isptool.passes.PassReport;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,30 +49,6 @@ final class Reports {
                 out.printf("    %s: node \"%s\": %s%n", e.pass(), e.node(), e.what());
             }
         }
-    }
-
-    static Map<String, Object> swapsJson(String target, boolean allowApprox, PassReport swaps) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", target);
-        m.put("allow_approx", allowApprox);
-        m.put("swaps", foldsJson(swaps));
-        return m;
-    }
-
-    static Map<String, Object> foldsJson(PassReport report) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("counts", report.appliedCounts());
-        m.put("applied", entries(report.applied()));
-        m.put("refused", entries(report.refused()));
-        return m;
-    }
-
-    private static List<Object> entries(List<PassReport.Entry> list) {
-        List<Object> r = new ArrayList<>();
-        for (PassReport.Entry e : list) {
-            r.add(Map.of("pass", e.pass(), "node", e.node(), "what", e.what()));
-        }
-        return r;
     }
 
     static void printVerification(PrintWriter out, Verification.Result r) {

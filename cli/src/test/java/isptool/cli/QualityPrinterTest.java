@@ -1,7 +1,6 @@
 package isptool.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import isptool.backends.quant.QualityReport;
@@ -30,14 +29,5 @@ class QualityPrinterTest {
         assertTrue(s.toString().contains("-inf"), s.toString());
         assertTrue(s.toString().contains("output \"y\": 1 non-finite values in the result and 0 in the reference"),
                 s.toString());
-    }
-
-    @Test
-    void aggregateKeepsTheFirstNonFiniteMismatch() {
-        List<QualityPrinter.Aggregate> a = QualityPrinter.aggregate(List.of(List.of(row(0, 1, 2)),
-                List.of(row(0, 1, Float.POSITIVE_INFINITY))));
-        assertEquals(Double.NEGATIVE_INFINITY, a.get(0).minPsnr());
-        assertTrue(a.get(0).nonFinite().contains("first at index 2: result inf, reference 2"), a.get(0).nonFinite());
-        assertNull(QualityPrinter.aggregate(List.of(List.of(row(0, 1, 2)))).get(0).nonFinite());
     }
 }

@@ -46,4 +46,21 @@ public final class PassReport {
         }
         return m;
     }
+
+    /** As JSON: counts per pass, each applied and each refused entry (pass, node, what). */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("counts", appliedCounts());
+        m.put("applied", entries(applied));
+        m.put("refused", entries(refused));
+        return m;
+    }
+
+    private static List<Object> entries(Iterable<Entry> list) {
+        List<Object> r = new ArrayList<>();
+        for (Entry e : list) {
+            r.add(Map.of("pass", e.pass(), "node", e.node(), "what", e.what()));
+        }
+        return r;
+    }
 }

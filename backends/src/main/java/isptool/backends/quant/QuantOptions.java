@@ -15,4 +15,9 @@ public record QuantOptions(Precision precision, IoType ioType, CalibrationMethod
             Pattern floatOps) {
         this(precision, ioType, method, biasCorrection, floatOps, false);
     }
+
+    /** The same options with other model input/output types. */
+    public QuantOptions withIoType(IoType io) {
+        return new QuantOptions(precision, io, method, biasCorrection, floatOps, strictInt8);
+    }
 }

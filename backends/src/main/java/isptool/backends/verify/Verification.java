@@ -1,11 +1,9 @@
-package isptool.cli;
+package isptool.backends.verify;
 
 import isptool.backends.ort.Inputs;
 import isptool.backends.ort.OrtRunner;
 import isptool.backends.tflite.TfliteRunner;
 import isptool.backends.tflite.lower.StoredTensors;
-import isptool.backends.verify.Comparison;
-import isptool.backends.verify.NonFiniteValues;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
 import isptool.graph.Tensor;
@@ -19,15 +17,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Runs the source and the result on the same input and compares every output. */
-final class Verification {
+/**
+ * Runs the source and the result on the same input and compares every output: ONNX against ONNX
+ * (reparam, the ONNX convert hands to Qualcomm's converter) and ONNX against TFLite (convert).
+ */
+public final class Verification {
     /** The comparison of every output, judged against a relative tolerance. */
-    record Result(String inputDescription, List<Comparison> comparisons, double tolerance) {
-        boolean ok() {
+    public record Result(String inputDescription, List<Comparison> comparisons, double tolerance) {
+        public boolean ok() {
             return comparisons.stream().allMatch(c -> c.withinRelative(tolerance));
         }
 
-        List<String> lines() {
+        public List<String> lines() {
             List<String> r = new ArrayList<>();
             for (Comparison c : comparisons) {
                 r.add(c + (c.withinRelative(tolerance) ? "" : String.format(Locale.ROOT, "  (tolerance %.0e)", tolerance)));
@@ -35,7 +36,7 @@ final class Verification {
             return r;
         }
 
-        String worst() {
+        public String worst() {
             Comparison w = comparisons.stream().filter(c -> !c.withinRelative(tolerance)).findFirst()
                     .orElseGet(() -> comparisons.stream().max((a, b) -> Double.compare(a.maxRel(), b.maxRel()))
                             .orElseThrow());
@@ -46,7 +47,7 @@ final class Verification {
                     w.maxRel(), tolerance);
         }
 
-        Map<String, Object> toJson() {
+        public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("input", inputDescription);
             m.put("tolerance", tolerance);
@@ -73,11 +74,11 @@ final class Verification {
     }
 
     /** Runs two ONNX files in onnxruntime (from disk, so large weights stay off the Java heap). */
-    static Result compareOnnx(Path reference, Path candidate, Graph g, VerifyOptions opts, long seed) {
-        Map<String, Tensor> inputs = inputs(g, opts, seed);
+    public static Result compareOnnx(Path reference, Path candidate, Map<String, Tensor> inputs, String described,
+            double tolerance) {
         Map<String, Tensor> ref = OrtRunner.runOnce(reference, inputs, OrtRunner.Options.REFERENCE);
         Map<String, Tensor> got = OrtRunner.runOnce(candidate, inputs, OrtRunner.Options.REFERENCE);
-        return new Result(opts.describe(seed), Comparison.compare(ref, got), opts.tolerance);
+        return new Result(described, Comparison.compare(ref, got), tolerance);
     }
 
     /**
@@ -85,9 +86,8 @@ final class Verification {
      * same input: with nhwcIo, rank-4 tensors go in as NHWC and their outputs are compared back in
      * NCHW; otherwise both models take and give the ONNX layout.
      */
-    static Result compareOnnxWithTflite(Path reference, Path tflite, Graph g, VerifyOptions opts, long seed,
-            boolean nhwcIo) {
-        Map<String, Tensor> inputs = inputs(g, opts, seed);
+    public static Result compareOnnxWithTflite(Path reference, Path tflite, Map<String, Tensor> inputs,
+            String described, double tolerance, boolean nhwcIo) {
         Map<String, Tensor> ref = OrtRunner.runOnce(reference, inputs, OrtRunner.Options.REFERENCE);
         Map<String, Tensor> feed = new LinkedHashMap<>();
         inputs.forEach((name, t) -> feed.put(name, nhwcIo ? StoredTensors.toNhwc(t) : t));
@@ -95,17 +95,17 @@ final class Verification {
         try (TfliteRunner runner = TfliteRunner.open(tflite)) {
             runner.run(feed).forEach((name, t) -> got.put(name, nhwcIo ? StoredTensors.toNchw(t) : t));
         }
-        return new Result(opts.describe(seed), Comparison.compare(ref, got), opts.tolerance);
+        return new Result(described, Comparison.compare(ref, got), tolerance);
     }
 
-    /** The user's --verify-input tensors, checked against the graph's inputs, or seeded random ones. */
-    static Map<String, Tensor> inputs(Graph g, VerifyOptions opts, long seed) {
-        if (opts.inputs.isEmpty()) {
+    /** The --verify-input tensors (NAME=file.npy, or file.npy for a one-input model), checked against the graph's inputs, or seeded random ones. */
+    public static Map<String, Tensor> inputs(Graph g, List<String> specs, long seed) {
+        if (specs.isEmpty()) {
             return Inputs.random(g, seed);
         }
         Map<String, Tensor> r = new LinkedHashMap<>();
         Map<String, String> files = new LinkedHashMap<>();
-        for (String spec : opts.inputs) {
+        for (String spec : specs) {
             int eq = spec.indexOf('=');
             String name;
             String file;

@@ -1,0 +1,138 @@
+package isptool.backends.convert;
+
+import isptool.backends.convert.ConvertResult.Failure;
+import isptool.backends.quant.AutoPrecision;
+import isptool.backends.quant.IoType;
+import isptool.backends.quant.Precision;
+import isptool.backends.quant.Progress;
+import isptool.backends.quant.QuantOptions;
+import isptool.backends.target.Target;
+import isptool.backends.target.TargetCheck;
+import isptool.backends.target.TargetReport;
+import isptool.backends.tflite.TfliteModel;
+import isptool.backends.verify.Verification;
+import isptool.graph.Graph;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * convert as one call: fold → prep → target swaps → layout plan → lower ({@link FloatConversion}),
+ * verify the float32 TFLite model against onnxruntime, choose a precision plan (auto), quantize and
+ * measure ({@link QuantizedStage}), check the written model on the target, and emit the QNN files
+ * ({@link QnnStage}) or the encodings for Qualcomm's converter ({@link EncodingsStage}). A stage runs
+ * only if every stage before it passed; the first failure is the result's failure. The TFLite model
+ * is left in tmp (the float32 one, rewritten by quantization); the QNN files stay in memory. The
+ * caller writes them where they belong only if the result has no failure.
+ */
+public final class Conversion {
+    private Conversion() {
+    }
+
+    /**
+     * Converts g (rewritten in place) as r asks. startNanos: when the command began (loading
+     * included), for the report's seconds. Bad input fails with a ModelException naming the node.
+     */
+    public static ConvertResult run(Graph g, ConvertRequest r, Path tmp, Progress progress, long startNanos)
+            throws IOException {
+        Run run = new Run(g, r, tmp, progress);
+        run.before = GraphStats.of(g);
+        run.conversion = FloatConversion.run(g, r.reparam(), r.nhwcIo(), r.caps());
+        run.after = GraphStats.of(g);
+        run.conversion.model().write(tmp);
+        long t1 = System.nanoTime();
+        TfliteModel written = TfliteModel.open(tmp);
+        run.floatModel = new ConvertResult.ModelSummary(written.operators().size(), written.opHistogram(),
+                written.count("TRANSPOSE"));
+        if (!r.verify().skip()) {
+            run.verification = Verification.compareOnnxWithTflite(r.reference(), tmp, r.verify().inputs(),
+                    r.verify().described(), r.verify().tolerance(), r.nhwcIo());
+        }
+        long tVerified = System.nanoTime();
+        run.rest();
+        long t2 = System.nanoTime();
+        return run.result(new ConvertResult.Seconds((t1 - startNanos) / 1e9, (tVerified - t1) / 1e9,
+                (t2 - startNanos) / 1e9));
+    }
+
+    /** One conversion's stages so far. */
+    private static final class Run {
+        final Graph g;
+        final ConvertRequest r;
+        final Path tmp;
+        final Progress progress;
+        GraphStats before;
+        GraphStats after;
+        FloatConversion conversion;
+        ConvertResult.ModelSummary floatModel;
+        Verification.Result verification;
+        AutoPrecision.Plan auto;
+        boolean int8Io;
+        Precision precision;
+        QuantizedStage quantized;
+        TargetReport targetCheck;
+        QnnStage qnn;
+        EncodingsStage encodings;
+        Failure failure;
+
+        Run(Graph g, ConvertRequest r, Path tmp, Progress progress) {
+            this.g = g;
+            this.r = r;
+            this.tmp = tmp;
+            this.progress = progress;
+            this.precision = r.quant().precision();
+        }
+
+        /** The stages after float verification, each only if everything before it passed. */
+        void rest() throws IOException {
+            if (verification != null && !verification.ok()) {
+                failure = new Failure(Failure.Kind.FLOAT_MISMATCH, verification.worst());
+                return;
+            }
+            QuantOptions options = r.quant();
+            if (r.auto()) {
+                auto = AutoPrecision.choose(tmp, g, conversion.plan(), r.calibration(), options, r.minPsnr(),
+                        progress);
+                if (auto.chosen() == null) {
+                    failure = new Failure(Failure.Kind.NO_PLAN, String.format(java.util.Locale.ROOT,
+                            "no precision plan reaches %.2f dB on the calibration samples", auto.targetDb()));
+                    return;
+                }
+                options = auto.chosen().options();
+                precision = options.precision();
+            }
+            if (r.caps() != null && precision == Precision.INT8 && !r.ioTypeGiven() && r.caps().int8Io()) {
+                options = options.withIoType(IoType.INT8);
+                int8Io = true;
+            }
+            if (precision != Precision.FP32) {
+                quantized = QuantizedStage.run(tmp, g, conversion.plan(), r.calibration(), options, r.perLayer(),
+                        r.minPsnr(), r.verify().inputs(), r.verify().described(), progress);
+                if (!quantized.ok()) {
+                    failure = new Failure(Failure.Kind.QUANT_QUALITY, quantized.failure());
+                    return;
+                }
+            }
+            if (r.caps() != null) {
+                TfliteModel m = TfliteModel.open(tmp);
+                targetCheck = TargetCheck.run(m, Target.byName(r.caps().name()), m.operatorOrigins());
+            }
+            if (r.backend() == ConvertRequest.Backend.QNN_ENCODINGS) {
+                encodings = EncodingsStage.run(r.reference(), tmp, g, r.qnn(), r.verify(), tmp);
+                if (encodings.failure() != null) {
+                    failure = new Failure(Failure.Kind.ENCODINGS, encodings.failure());
+                }
+            } else if (r.backend() == ConvertRequest.Backend.QNN) {
+                qnn = QnnStage.run(r.input(), tmp, g, conversion.plan(), precision, r.qnn(), r.minPsnr(),
+                        r.perLayer(), r.verify().inputs());
+                if (qnn.failure() != null) {
+                    failure = new Failure(Failure.Kind.QNN_QUALITY, qnn.failure());
+                }
+            }
+        }
+
+        ConvertResult result(ConvertResult.Seconds seconds) {
+            return new ConvertResult(r, before, after, conversion, floatModel, verification, auto, int8Io, precision,
+                    quantized, targetCheck, qnn, encodings, failure, seconds);
+        }
+    }
+}

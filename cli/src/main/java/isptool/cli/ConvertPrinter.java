@@ -1,0 +1,112 @@
+package isptool.cli;
+
+import isptool.backends.calib.CalibrationInputs;
+import isptool.backends.convert.ConvertRequest;
+import isptool.backends.convert.ConvertResult;
+import isptool.backends.convert.EncodingsStage;
+import isptool.backends.convert.QnnStage;
+import isptool.backends.convert.QuantizedStage;
+import isptool.backends.quant.QuantOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** convert's text: every stage of a ConvertResult that ran, in pipeline order. */
+final class ConvertPrinter {
+    private ConvertPrinter() {
+    }
+
+    static void print(PrintWriter out, ConvertResult r, CalibrationInputs calib, Path output) {
+        ConvertRequest q = r.request();
+        out.printf("  passes: %s; nodes %d -> %d, Conv %d -> %d%n", String.join(", ", r.conversion().pipelines()),
+                r.before().nodes(), r.after().nodes(), r.before().convs(), r.after().convs());
+        Reports.printFolds(out, r.conversion().report());
+        if (q.caps() != null) {
+            Reports.printSwaps(out, q.caps().name(), r.conversion().swaps());
+        }
+        out.printf("  tflite: %d operators, %s inputs/outputs%n", r.floatModel().operators(), q.nhwcIo() ? "NHWC"
+                : "NCHW");
+        r.floatModel().ops().forEach((op, count) -> out.printf("    %s %d%n", op, count));
+        out.printf("  TRANSPOSE %d%n", r.floatModel().transposes());
+        if (r.verification() != null) {
+            Reports.printVerification(out, r.verification());
+        }
+        if (calib != null) {
+            out.printf("  calibration: %d samples (%s ... %s)%n", calib.size(), calib.describe(0),
+                    calib.describe(calib.size() - 1));
+            calib.notes().forEach(note -> out.printf("    note: %s%n", note));
+        }
+        if (r.auto() != null) {
+            AutoPlanPrinter.print(out, r.auto());
+        }
+        if (r.int8Io()) {
+            out.printf("  --target %s: int8 model inputs and outputs (before API 30 the NNAPI delegate takes int8"
+                    + " tensors only by converting them to uint8: a QUANTIZE to int8 or a DEQUANTIZE of asymmetric"
+                    + " int8 at the borders would run on the CPU); --io-type float32 keeps float borders%n",
+                    q.caps().name());
+        }
+        if (r.quantized() != null) {
+            printQuantized(out, r.quantized(), calib);
+        }
+        if (r.targetCheck() != null) {
+            CheckTable.printVerdict(out, r.targetCheck());
+        }
+        if (r.encodings() != null) {
+            printEncodings(out, r.encodings(), q, output);
+        }
+        if (r.qnn() != null) {
+            printQnn(out, r.qnn(), q);
+        }
+    }
+
+    private static void printQuantized(PrintWriter out, QuantizedStage s, CalibrationInputs calib) {
+        QuantOptions o = s.options();
+        String method = o.precision().isInteger() ? ", " + name(o.method()) + (o.biasCorrection()
+                ? " + bias correction" : "") + ", io " + name(o.ioType()) : "";
+        out.printf("  quantized to %s%s: %d operators%n", name(o.precision()), method, s.operators());
+        s.ops().forEach((op, count) -> out.printf("    %s %d%n", op, count));
+        List<String> floatNodes = s.result().floatNodes();
+        if (!floatNodes.isEmpty()) {
+            out.printf("    kept float32: %s%n", String.join(", ", floatNodes));
+            for (QuantizedStage.FloatReason f : s.floatReasons()) {
+                out.printf("      %s (%s): %s%n", Escapes.visible(f.node()), f.op(), f.reason());
+            }
+        }
+        if (s.sampled() > 0) {
+            QualityPrinter.printAggregates(out, String.format("quality vs float32 onnxruntime on calibration samples"
+                    + " (%d of %d)", s.sampled(), calib.size()), s.onCalibration());
+        }
+        QualityPrinter.printRows(out, "quality vs float32 onnxruntime on " + s.heldOutWhat(), s.heldOut(), false);
+        if (!s.layers().isEmpty()) {
+            QualityPrinter.printRows(out, "per layer on " + s.heldOutWhat(), s.layers(), true);
+        }
+    }
+
+    private static void printQnn(PrintWriter out, QnnStage s, ConvertRequest q) {
+        out.printf("  qnn: %d ops, tensor version %d, encodings %s, %d static tensors in %s.bin%n",
+                s.graph().nodes().size(), s.tensorVersion(), s.encodingsFormat(), s.graph().statics().size(),
+                q.qnn().name());
+        s.graph().opHistogram().forEach((op, count) -> out.printf("    %s %d%n", op, count));
+        String on = q.verify().described();
+        QualityPrinter.printRows(out, "qnn quantsim vs float32 onnxruntime on " + on, s.outputs(), false);
+        if (!s.layers().isEmpty()) {
+            QualityPrinter.printRows(out, "qnn quantsim per layer on " + on, s.layers(), true);
+        }
+    }
+
+    private static void printEncodings(PrintWriter out, EncodingsStage s, ConvertRequest q, Path output) {
+        out.printf("  qnn encodings: %d activations, %d params (encodings %s); left out: %d TFLite-only tensors,"
+                + " %d ONNX values without a quantized tensor, %d float params%n", s.encodings().activations().size(),
+                s.encodings().params().size(), s.encodingsFormat(), s.encodings().tfliteOnly(),
+                s.encodings().onnxUnquantized(), s.encodings().floatParams());
+        if (s.check() != null) {
+            out.printf("  %s against %s:%n", output.resolveSibling(q.qnn().name() + ".onnx"), q.input());
+            Reports.printVerification(out, s.check());
+        }
+    }
+
+    private static String name(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+}
