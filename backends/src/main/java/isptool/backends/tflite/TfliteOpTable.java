@@ -128,10 +128,16 @@ public final class TfliteOpTable {
     }
 
     private static Map<String, Row> rows(Row... rows) {
-        Map<String, Row> m = new LinkedHashMap<>();
-        for (Row r : rows) {
-            if (m.put(r.op(), r) != null) {
-                throw new IllegalStateException("two rows for " + r.op());
+        return byOp(Row::op, rows);
+    }
+
+    /** An op table's rows by op name, in their order; two rows for one op are a programming error. */
+    @SafeVarargs
+    public static <R> Map<String, R> byOp(java.util.function.Function<R, String> op, R... rows) {
+        Map<String, R> m = new LinkedHashMap<>();
+        for (R r : rows) {
+            if (m.put(op.apply(r), r) != null) {
+                throw new IllegalStateException("two rows for " + op.apply(r));
             }
         }
         return java.util.Collections.unmodifiableMap(m);

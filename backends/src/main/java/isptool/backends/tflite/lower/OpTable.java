@@ -8,7 +8,6 @@ import static isptool.backends.layout.LayoutClass.SPATIAL;
 import static isptool.backends.layout.LayoutClass.TRANSPOSE;
 
 import isptool.backends.layout.LayoutClass;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
 import org.tensorflow.lite.schema.BuiltinOperator;
@@ -124,14 +123,9 @@ public final class OpTable {
     }
 
     private static Map<String, Row> rows(Row... rows) {
-        Map<String, Row> m = new LinkedHashMap<>();
-        for (Row r : rows) {
-            if (m.put(r.op(), r) != null) {
-                throw new IllegalStateException("two rows for " + r.op());
-            }
-        }
-        return java.util.Collections.unmodifiableMap(m);
+        return isptool.backends.tflite.TfliteOpTable.byOp(Row::op, rows);
     }
+
 
     /** The row of an ONNX op, or null for an op isptool does not know. */
     public static Row find(String op) {
