@@ -74,6 +74,11 @@ final class QuantOptionsMixin {
             + " int8 output scale caps the output's PSNR (kept float32 by default, and reported).")
     boolean strictInt8;
 
+    @Option(names = "--cle", description = "int8/int16x8: cross-layer equalization before quantizing (balances the"
+            + " weight ranges of conv -> ReLU/PReLU -> conv pairs; exact). Off by default: it helps some nets and"
+            + " costs others (see the README's quantization table).")
+    boolean cle;
+
     @Option(names = "--per-layer", description = "Also compare every intermediate tensor with onnxruntime.")
     boolean perLayer;
 
@@ -99,6 +104,10 @@ final class QuantOptionsMixin {
         if (minPsnr != null && !Double.isFinite(minPsnr)) {
             throw new CommandLine.ParameterException(cl, "--min-psnr must be a finite number of dB (e.g. 45), not "
                     + minPsnr);
+        }
+        if (!p.isInteger() && cle) {
+            throw new CommandLine.ParameterException(cl, "--cle applies to --precision int8, int16x8 or auto, not "
+                    + precision);
         }
         if (p == Precision.FP32 && (!calibration.isEmpty() || perLayer || minPsnr != null || floatOps != null)) {
             throw new CommandLine.ParameterException(cl, "--calibration, --per-layer, --min-psnr and --float-ops apply"
@@ -131,8 +140,8 @@ final class QuantOptionsMixin {
             throw new CommandLine.ParameterException(cl, "--float-ops " + floatOps + " is not a regular expression: "
                     + e.getDescription());
         }
-        return new QuantOptions(precision(cl), ioType(cl),
-                method(cl), !noBiasCorrection, keep, strictInt8);
+        return new QuantOptions(precision(cl), ioType(cl), method(cl), !noBiasCorrection, keep, strictInt8, cle,
+                false);
     }
 
     /** --io-type, float32 when not given. */

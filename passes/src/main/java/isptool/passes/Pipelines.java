@@ -9,6 +9,7 @@ import isptool.passes.layout.DepthToSpaceCrdToDcr;
 import isptool.passes.layout.FlattenBeforeDense;
 import isptool.passes.layout.PixelShuffleToDepthToSpace;
 import isptool.passes.layout.PixelUnshuffleToSpaceToDepthGather;
+import isptool.passes.quant.CrossLayerEqualization;
 import isptool.passes.reparam.AveragePoolToConv;
 import isptool.passes.reparam.BatchNormToConv;
 import isptool.passes.reparam.BiasPadToZeroPad;
@@ -88,6 +89,14 @@ public final class Pipelines {
                 new BilinearResizeAsConvTranspose(caps),
                 new GeluAsTanh(caps),
                 new GroupedConvAsDense(caps)));
+    }
+
+    /**
+     * Before integer quantization, when asked (convert --cle): cross-layer equalization of
+     * consecutive convs, an exact rewrite of the folded graph.
+     */
+    public static Pipeline equalize() {
+        return new Pipeline("equalize", List.of(new CrossLayerEqualization()));
     }
 
     /** Only the clean-up every command needs before looking at a graph (inspect, check). */

@@ -190,8 +190,8 @@ public final class AutoPrecision {
     /** Quantizes with these float nodes (besides the forced ones) and measures it. */
     private Candidate measure(Precision p, Set<String> floats) throws IOException {
         Pattern pattern = pattern(floats);
-        QuantOptions o = new QuantOptions(p, p == Precision.INT16X8 || p == Precision.FP16 ? IoType.FLOAT32
-                : base.ioType(), base.method(), base.biasCorrection(), pattern, base.strictInt8());
+        QuantOptions o = base.with(p, p == Precision.INT16X8 || p == Precision.FP16 ? IoType.FLOAT32 : base.ioType(),
+                pattern);
         QuantResult r = Quantizer.quantize(floatModel, g, plan, p.isInteger() ? calib : null, o, Progress.NONE);
         Path tmp = TempFiles.inSystemTemp("isptool-auto");
         double psnr;

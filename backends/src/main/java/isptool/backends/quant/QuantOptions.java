@@ -8,16 +8,33 @@ import java.util.regex.Pattern;
  * @param floatOps ONNX node names matching this stay float (mixed precision); null for none
  * @param strictInt8 no automatic float op: an int8 LOGISTIC/TANH output whose fixed scale caps the
  *     output's PSNR stays int8 ({@link FixedScaleOutputs})
+ * @param equalize cross-layer equalization of the graph before an integer quantization (--cle)
+ * @param adaround weight rounding chosen per layer on the calibration activations (--adaround)
  */
 public record QuantOptions(Precision precision, IoType ioType, CalibrationMethod method, boolean biasCorrection,
-        Pattern floatOps, boolean strictInt8) {
+        Pattern floatOps, boolean strictInt8, boolean equalize, boolean adaround) {
+    public QuantOptions(Precision precision, IoType ioType, CalibrationMethod method, boolean biasCorrection,
+            Pattern floatOps, boolean strictInt8) {
+        this(precision, ioType, method, biasCorrection, floatOps, strictInt8, false, false);
+    }
+
     public QuantOptions(Precision precision, IoType ioType, CalibrationMethod method, boolean biasCorrection,
             Pattern floatOps) {
         this(precision, ioType, method, biasCorrection, floatOps, false);
     }
 
-    /** The same options with other model input/output types. */
+    /** The same options with another precision, I/O type and float nodes (what --precision auto varies). */
+    public QuantOptions with(Precision p, IoType io, Pattern floats) {
+        return new QuantOptions(p, io, method, biasCorrection, floats, strictInt8, equalize, adaround);
+    }
+
+    /** The same options with another I/O type. */
     public QuantOptions withIoType(IoType io) {
-        return new QuantOptions(precision, io, method, biasCorrection, floatOps, strictInt8);
+        return with(precision, io, floatOps);
+    }
+
+    /** The same options with cross-layer equalization and AdaRound switched as given. */
+    public QuantOptions withTechniques(boolean cle, boolean ada) {
+        return new QuantOptions(precision, ioType, method, biasCorrection, floatOps, strictInt8, cle, ada);
     }
 }

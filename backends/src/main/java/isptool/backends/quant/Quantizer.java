@@ -2,9 +2,13 @@ package isptool.backends.quant;
 
 import isptool.backends.layout.LayoutPlan;
 import isptool.backends.tflite.TfliteModel;
+import isptool.backends.tflite.lower.OnnxToTflite;
 import isptool.graph.Graph;
 import isptool.graph.ModelException;
 import isptool.graph.io.AtomicFiles;
+import isptool.graph.io.TempFiles;
+import isptool.passes.PassReport;
+import isptool.passes.Pipelines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,14 +76,52 @@ public final class Quantizer {
                             + " needs calibration data (representative inputs) to choose activation ranges;"
                             + " give calibration samples, or use --precision fp16");
                 }
-                IntegerQuantizer q = new IntegerQuantizer(QModel.read(TfliteModel.open(floatModel)), g, plan,
-                        options, report);
-                byte[] bytes = q.run(calib, summary);
+                Path equalized = options.equalize() ? equalize(g, plan, summary) : null;
+                IntegerQuantizer q;
+                byte[] bytes;
+                try {
+                    q = new IntegerQuantizer(QModel.read(TfliteModel.open(equalized != null ? equalized : floatModel)),
+                            g, plan, options, report);
+                    bytes = q.run(calib, summary);
+                } finally {
+                    if (equalized != null) {
+                        TempFiles.delete(equalized);
+                    }
+                }
                 summary.put("ops", TfliteModel.of(bytes, "quantized model").opHistogram());
                 model = target -> AtomicFiles.write(target, out -> out.write(bytes));
                 floatNodes = q.floatNodes();
             }
         }
         return new QuantResult(model, floatNodes, summary);
+    }
+
+    /**
+     * --cle: equalizes g in place (an exact rewrite, so every later comparison with g still holds)
+     * and lowers it again with the same layout plan into a temporary file (also when an earlier
+     * call, e.g. another --precision auto candidate, equalized g already).
+     */
+    private static Path equalize(Graph g, LayoutPlan plan, Map<String, Object> summary) throws IOException {
+        PassReport report = new PassReport();
+        Pipelines.equalize().run(g, report);
+        List<Object> json = new ArrayList<>();
+        for (PassReport.Entry e : report.applied()) {
+            json.add(entry(e, "applied"));
+        }
+        for (PassReport.Entry e : report.refused()) {
+            json.add(entry(e, "refused"));
+        }
+        summary.put("cross_layer_equalization", json.isEmpty()
+                ? List.of("no conv pair changed: none found, or equalized by an earlier run") : json);
+        Path f = TempFiles.inSystemTemp("isptool-cle");
+        OnnxToTflite.lower(g, plan).write(f);
+        return f;
+    }
+
+    private static Map<String, Object> entry(PassReport.Entry e, String what) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", e.node());
+        m.put(what, e.what());
+        return m;
     }
 }

@@ -120,9 +120,14 @@ public final class QuantFixture {
 
     QuantResult quantize(Precision p, CalibrationMethod method, boolean biasCorrection, String floatOps,
             boolean strictInt8) throws IOException {
-        QuantOptions o = new QuantOptions(p, IoType.FLOAT32, method, biasCorrection,
-                floatOps == null ? null : java.util.regex.Pattern.compile(floatOps), strictInt8);
-        return Quantizer.quantize(floatModel, g, plan, p.isInteger() ? calibration(16) : null, o, Progress.NONE);
+        return quantize(new QuantOptions(p, IoType.FLOAT32, method, biasCorrection,
+                floatOps == null ? null : java.util.regex.Pattern.compile(floatOps), strictInt8));
+    }
+
+    /** Quantizes with these options on 16 smooth calibration images. */
+    QuantResult quantize(QuantOptions o) throws IOException {
+        return Quantizer.quantize(floatModel, g, plan, o.precision().isInteger() ? calibration(16) : null, o,
+                Progress.NONE);
     }
 
     public Path write(QuantResult r, String label) throws IOException {

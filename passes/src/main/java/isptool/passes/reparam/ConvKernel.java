@@ -74,6 +74,38 @@ public final class ConvKernel {
         return false;
     }
 
+    /** Largest |weight| of each output channel. */
+    public double[] outputRanges() {
+        int per = inPerGroup * kh * kw;
+        double[] r = new double[out];
+        for (int e = 0; e < w.length; e++) {
+            r[e / per] = Math.max(r[e / per], Math.abs(w[e]));
+        }
+        return r;
+    }
+
+    /** Largest |weight| reading each input channel (over every output channel of its group). */
+    public double[] inputRanges() {
+        int outPerGroup = out / group;
+        double[] r = new double[inChannels()];
+        for (int e = 0; e < w.length; e++) {
+            int o = e / (inPerGroup * kh * kw);
+            int i = (o / outPerGroup) * inPerGroup + (e / (kh * kw)) % inPerGroup;
+            r[i] = Math.max(r[i], Math.abs(w[e]));
+        }
+        return r;
+    }
+
+    /** The weights, OIHW, rounded to float32. */
+    public Tensor weightTensor() {
+        return Tensor.of(DType.FLOAT, new long[] {out, inPerGroup, kh, kw}, w);
+    }
+
+    /** The bias, rounded to float32. */
+    public Tensor biasTensor() {
+        return Tensor.of(DType.FLOAT, new long[] {out}, bias);
+    }
+
     double weight(int o, int i, int y, int x) {
         return w[((o * inPerGroup + i) * kh + y) * kw + x];
     }
@@ -464,9 +496,8 @@ public final class ConvKernel {
      * has removed). Weights are rounded to float32 here, once.
      */
     public Node emit(Graph g, String name, Value input, Value output) {
-        long[] wshape = {out, inPerGroup, kh, kw};
-        Value wv = g.addConstant(name + ".weight", Tensor.of(DType.FLOAT, wshape, w));
-        Value bv = g.addConstant(name + ".bias", Tensor.of(DType.FLOAT, new long[] {out}, bias));
+        Value wv = g.addConstant(name + ".weight", weightTensor());
+        Value bv = g.addConstant(name + ".bias", biasTensor());
         Node n = g.addNode("Conv", name, List.of(input, wv, bv), List.of(output));
         n.set("kernel_shape", new long[] {kh, kw});
         n.set("strides", new long[] {sh, sw});

@@ -1,0 +1,71 @@
+package isptool.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * convert's optional quantization techniques on sensitive_net (one channel far larger than the others
+ * feeding a wide conv), calibrated with testdata/calib/rgb32: --cle.
+ */
+class ConvertTechniquesTest {
+    @TempDir
+    Path tmp;
+
+    private TestFiles.Run convert(String name, String... options) {
+        List<String> args = new ArrayList<>(List.of("convert", TestFiles.testdata("sensitive_net.onnx").toString(),
+                "-o", tmp.resolve(name + ".tflite").toString(), "--report", tmp.resolve(name + ".json").toString()));
+        args.addAll(List.of(options));
+        return TestFiles.isptool(args.toArray(String[]::new));
+    }
+
+    private JsonNode quantization(String name) throws IOException {
+        return new ObjectMapper().readTree(tmp.resolve(name + ".json").toFile()).get("quantization");
+    }
+
+    private static double calibrationPsnr(JsonNode quantization) {
+        return quantization.get("quality").get("calibration").get(0).get("psnr_mean_db").asDouble();
+    }
+
+    /**
+     * --cle equalizes both conv pairs and gains over 10 dB in int8; --per-layer still compares each
+     * TFLite tensor with the same (equalized) ONNX value, so every layer row keeps a cosine near 1.
+     */
+    @Test
+    void cleRaisesTheInt8Psnr() throws IOException {
+        String[] int8 = {"--precision", "int8", "--calibration", TestFiles.testdata("calib/rgb32").toString()};
+        TestFiles.Run plain = convert("plain", int8);
+        assertEquals(0, plain.status(), plain.out() + plain.err());
+        List<String> withCle = new ArrayList<>(List.of(int8));
+        withCle.addAll(List.of("--cle", "--per-layer"));
+        TestFiles.Run cle = convert("cle", withCle.toArray(String[]::new));
+        assertEquals(0, cle.status(), cle.out() + cle.err());
+
+        JsonNode q = quantization("cle");
+        assertEquals(2, q.get("cross_layer_equalization").size(), q.get("cross_layer_equalization").toString());
+        double without = calibrationPsnr(quantization("plain"));
+        double with = calibrationPsnr(q);
+        assertTrue(with > without + 10, "int8 " + without + " dB, with --cle " + with + " dB");
+        for (JsonNode row : q.get("quality").get("layers")) {
+            assertTrue(row.get("cosine").asDouble() > 0.999, row.toString());
+        }
+    }
+
+    @Test
+    void cleNeedsAnIntegerPrecision() {
+        TestFiles.Run run = convert("fp16", "--precision", "fp16", "--cle");
+        assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("--cle applies to --precision int8, int16x8 or auto"), run.err());
+        assertFalse(Files.exists(tmp.resolve("fp16.tflite")));
+    }
+}
