@@ -79,6 +79,11 @@ final class QuantOptionsMixin {
             + " costs others (see the README's quantization table).")
     boolean cle;
 
+    @Option(names = "--adaround", description = "int8/int16x8: round each conv weight down or up, whichever keeps"
+            + " the layer's output on the calibration samples closest to float (AdaRound's objective, searched"
+            + " greedily).")
+    boolean adaround;
+
     @Option(names = "--per-layer", description = "Also compare every intermediate tensor with onnxruntime.")
     boolean perLayer;
 
@@ -105,9 +110,9 @@ final class QuantOptionsMixin {
             throw new CommandLine.ParameterException(cl, "--min-psnr must be a finite number of dB (e.g. 45), not "
                     + minPsnr);
         }
-        if (!p.isInteger() && cle) {
-            throw new CommandLine.ParameterException(cl, "--cle applies to --precision int8, int16x8 or auto, not "
-                    + precision);
+        if (!p.isInteger() && (cle || adaround)) {
+            throw new CommandLine.ParameterException(cl, (cle ? "--cle" : "--adaround") + " applies to --precision"
+                    + " int8, int16x8 or auto, not " + precision);
         }
         if (p == Precision.FP32 && (!calibration.isEmpty() || perLayer || minPsnr != null || floatOps != null)) {
             throw new CommandLine.ParameterException(cl, "--calibration, --per-layer, --min-psnr and --float-ops apply"
@@ -141,7 +146,7 @@ final class QuantOptionsMixin {
                     + e.getDescription());
         }
         return new QuantOptions(precision(cl), ioType(cl), method(cl), !noBiasCorrection, keep, strictInt8, cle,
-                false);
+                adaround);
     }
 
     /** --io-type, float32 when not given. */

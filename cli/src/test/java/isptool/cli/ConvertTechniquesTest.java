@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * convert's optional quantization techniques on sensitive_net (one channel far larger than the others
- * feeding a wide conv), calibrated with testdata/calib/rgb32: --cle.
+ * feeding a wide conv), calibrated with testdata/calib/rgb32: --cle and --adaround.
  */
 class ConvertTechniquesTest {
     @TempDir
@@ -61,11 +61,32 @@ class ConvertTechniquesTest {
         }
     }
 
+    /** --adaround in 16x8, where the int8 weights dominate the error: the report says how many weights moved. */
     @Test
-    void cleNeedsAnIntegerPrecision() {
-        TestFiles.Run run = convert("fp16", "--precision", "fp16", "--cle");
-        assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.out() + run.err());
-        assertTrue(run.err().contains("--cle applies to --precision int8, int16x8 or auto"), run.err());
-        assertFalse(Files.exists(tmp.resolve("fp16.tflite")));
+    void adaroundRaisesThe16x8Psnr() throws IOException {
+        String[] int16 = {"--precision", "int16x8", "--calibration", TestFiles.testdata("calib/rgb32").toString()};
+        TestFiles.Run plain = convert("plain16", int16);
+        assertEquals(0, plain.status(), plain.out() + plain.err());
+        List<String> withAda = new ArrayList<>(List.of(int16));
+        withAda.add("--adaround");
+        TestFiles.Run ada = convert("ada16", withAda.toArray(String[]::new));
+        assertEquals(0, ada.status(), ada.out() + ada.err());
+
+        JsonNode q = quantization("ada16");
+        assertEquals(3, q.get("adaround").get("layers").asInt(), q.get("adaround").toString());
+        assertTrue(q.get("adaround").get("rounded_away_from_nearest").asInt() > 0, q.get("adaround").toString());
+        double without = calibrationPsnr(quantization("plain16"));
+        double with = calibrationPsnr(q);
+        assertTrue(with > without + 1, "int16x8 " + without + " dB, with --adaround " + with + " dB");
+    }
+
+    @Test
+    void techniquesNeedAnIntegerPrecision() {
+        for (String option : new String[] {"--cle", "--adaround"}) {
+            TestFiles.Run run = convert("fp16", "--precision", "fp16", option);
+            assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.out() + run.err());
+            assertTrue(run.err().contains(option + " applies to --precision int8, int16x8 or auto"), run.err());
+            assertFalse(Files.exists(tmp.resolve("fp16.tflite")));
+        }
     }
 }

@@ -87,6 +87,8 @@ final class IntegerQuantizer {
         if (act == DType.INT8 && options.ioType() == IoType.FLOAT32 && !options.strictInt8()) {
             FixedScaleOutputs.choose(m, stats).forEach(floatOps::putIfAbsent);
         }
+        AdaRound rounding = options.adaround() ? AdaRound.collect(m, g, plan, calib, floatOps.keySet(),
+                options.biasCorrection(), progress) : null;
         Map<Integer, double[]> ranges = new HashMap<>();
         for (int t = 0; t < m.tensors.size(); t++) {
             TensorStats s = stats.get(m.tensor(t).name);
@@ -99,7 +101,7 @@ final class IntegerQuantizer {
         for (int attempt = 0; bytes == null; attempt++) {
             Map<Integer, Quantization> params = ActivationParams.choose(m, floatOps.keySet(), ranges, act);
             WeightQuantizer weights = new WeightQuantizer(m, act, options.biasCorrection() ? inputMeans(stats)
-                    : Map.of());
+                    : Map.of(), rounding);
             IntegerRewrite rewrite = new IntegerRewrite(m, act, options.ioType(), floatOps.keySet(), params, weights);
             byte[] candidate = rewrite.build().toBytes();
             String refusal = check(candidate);
@@ -118,6 +120,9 @@ final class IntegerQuantizer {
         summary.put("io_type", options.ioType().name().toLowerCase(Locale.ROOT));
         summary.put("calibration_samples", calib.size());
         summary.put("float_rewrites", rewritten);
+        if (rounding != null) {
+            summary.put("adaround", rounding.summary());
+        }
         summary.put("float_ops", floatOpsJson());
         summary.put("ranges", rangesJson(ranges));
         return bytes;

@@ -10,7 +10,8 @@ import java.util.Map;
 import org.tensorflow.lite.schema.TransposeConvOptionsT;
 
 /**
- * Weights of conv and fully connected ops: int8, symmetric per output channel in [-127, 127];
+ * Weights of conv and fully connected ops: int8, symmetric per output channel in [-127, 127],
+ * rounded to nearest or as {@link AdaRound} chooses;
  * biases int32 (int64 for 16x8) with scale input scale times weight scale. With bias correction
  * the bias absorbs the mean output shift the weight rounding causes, estimated from the mean of
  * each input channel over the calibration set: shift[o] = sum of (dequantized - float weight) times
@@ -24,11 +25,14 @@ final class WeightQuantizer {
     private final Map<Integer, double[]> inputMeans;
     private final Map<Integer, float[]> scales = new HashMap<>();
     private final Map<Integer, double[]> shifts = new HashMap<>();
+    /** The rounding choice of --adaround, null for round-to-nearest. */
+    private final AdaRound rounding;
 
-    WeightQuantizer(QModel src, DType act, Map<Integer, double[]> inputMeans) {
+    WeightQuantizer(QModel src, DType act, Map<Integer, double[]> inputMeans, AdaRound rounding) {
         this.src = src;
         this.act = act;
         this.inputMeans = inputMeans;
+        this.rounding = rounding;
     }
 
     boolean corrects(int op) {
@@ -52,7 +56,8 @@ final class WeightQuantizer {
             s[c] = (float) (maxAbs[c] > 0 ? maxAbs[c] / 127.0 : 1.0 / 127.0);
         }
         Quantization q = Quantization.perChannel(s, axis);
-        Tensor stored = QuantMath.quantize(data, q, DType.INT8);
+        Tensor stored = rounding != null && rounding.covers(k) ? rounding.round(k, data, s)
+                : QuantMath.quantize(data, q, DType.INT8);
         scales.put(k, s);
         if (corrects(k)) {
             Tensor back = QuantMath.dequantize(stored, q);
