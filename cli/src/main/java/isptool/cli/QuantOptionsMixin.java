@@ -70,6 +70,11 @@ final class QuantOptionsMixin {
             description = "ONNX nodes whose name matches stay float32 (mixed precision).")
     String floatOps;
 
+    @Option(names = "--int16-ops", paramLabel = "REGEX",
+            description = "int8: ONNX nodes whose name matches get int16 activations (16x8 kernels; QUANTIZE from"
+                    + " int16 to int8 after them, DEQUANTIZE + QUANTIZE from int8 to int16 before them); float32 I/O.")
+    String int16Ops;
+
     @Option(names = "--strict-int8", description = "int8: keep every op integer, also a final sigmoid/tanh whose fixed"
             + " int8 output scale caps the output's PSNR (kept float32 by default, and reported).")
     boolean strictInt8;
@@ -110,6 +115,10 @@ final class QuantOptionsMixin {
             throw new CommandLine.ParameterException(cl, "--min-psnr must be a finite number of dB (e.g. 45), not "
                     + minPsnr);
         }
+        if (int16Ops != null && p != Precision.INT8) {
+            throw new CommandLine.ParameterException(cl, "--int16-ops gives chosen nodes of an int8 model int16"
+                    + " activations: use it with --precision int8 or auto, not " + precision);
+        }
         if (!p.isInteger() && (cle || adaround)) {
             throw new CommandLine.ParameterException(cl, (cle ? "--cle" : "--adaround") + " applies to --precision"
                     + " int8, int16x8 or auto, not " + precision);
@@ -138,15 +147,17 @@ final class QuantOptionsMixin {
     }
 
     QuantOptions options(CommandLine cl) {
-        Pattern keep;
+        return new QuantOptions(precision(cl), ioType(cl), method(cl), !noBiasCorrection,
+                regex(cl, "--float-ops", floatOps), strictInt8, cle, adaround, regex(cl, "--int16-ops", int16Ops));
+    }
+
+    private static Pattern regex(CommandLine cl, String option, String value) {
         try {
-            keep = floatOps == null ? null : Pattern.compile(floatOps);
+            return value == null ? null : Pattern.compile(value);
         } catch (PatternSyntaxException e) {
-            throw new CommandLine.ParameterException(cl, "--float-ops " + floatOps + " is not a regular expression: "
+            throw new CommandLine.ParameterException(cl, option + " " + value + " is not a regular expression: "
                     + e.getDescription());
         }
-        return new QuantOptions(precision(cl), ioType(cl), method(cl), !noBiasCorrection, keep, strictInt8, cle,
-                adaround);
     }
 
     /** --io-type, float32 when not given. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * convert's optional quantization techniques on sensitive_net (one channel far larger than the others
- * feeding a wide conv), calibrated with testdata/calib/rgb32: --cle and --adaround.
+ * feeding a wide conv), calibrated with testdata/calib/rgb32: --cle, --adaround and --int16-ops.
  */
 class ConvertTechniquesTest {
     @TempDir
@@ -78,6 +78,33 @@ class ConvertTechniquesTest {
         double without = calibrationPsnr(quantization("plain16"));
         double with = calibrationPsnr(q);
         assertTrue(with > without + 1, "int16x8 " + without + " dB, with --adaround " + with + " dB");
+    }
+
+    /** --int16-ops: the wide conv and its reader in int16, the rest int8; the report names them. */
+    @Test
+    void int16OpsRaiseTheInt8Psnr() throws IOException {
+        String[] int8 = {"--precision", "int8", "--calibration", TestFiles.testdata("calib/rgb32").toString()};
+        TestFiles.Run plain = convert("plain8", int8);
+        assertEquals(0, plain.status(), plain.out() + plain.err());
+        List<String> mixed = new ArrayList<>(List.of(int8));
+        mixed.addAll(List.of("--int16-ops", "^/act_1/Relu$|^/tail/Conv$"));
+        TestFiles.Run run = convert("mixed", mixed.toArray(String[]::new));
+        assertEquals(0, run.status(), run.out() + run.err());
+
+        JsonNode q = quantization("mixed");
+        assertEquals("[\"/act_1/Relu\",\"/tail/Conv\"]", q.get("int16_nodes").toString());
+        double without = calibrationPsnr(quantization("plain8"));
+        double with = calibrationPsnr(q);
+        assertTrue(with > without + 10, "int8 " + without + " dB, with two layers int16 " + with + " dB");
+    }
+
+    @Test
+    void int16OpsNeedAnInt8Model() {
+        TestFiles.Run run = convert("x", "--precision", "int16x8", "--calibration",
+                TestFiles.testdata("calib/rgb32").toString(), "--int16-ops", "tail");
+        assertEquals(Main.EXIT_BAD_INPUT, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("--int16-ops gives chosen nodes of an int8 model int16 activations"), run.err());
+        assertFalse(Files.exists(tmp.resolve("x.tflite")));
     }
 
     @Test

@@ -4,6 +4,8 @@ import isptool.backends.layout.LayoutPlan;
 import isptool.backends.tflite.TfliteModel;
 import isptool.backends.tflite.TfliteModel.OperatorInfo;
 import isptool.graph.Graph;
+import isptool.graph.Node;
+import isptool.graph.Value;
 import isptool.graph.Tensor;
 import isptool.graph.io.TempFiles;
 import java.io.IOException;
@@ -26,8 +28,8 @@ import java.util.stream.Collectors;
  *
  * <p>Plans tried, cheapest first: int8 everywhere; int8 with the fewest, least costly ONNX nodes
  * kept float32, chosen greedily by measured sensitivity (the PSNR gained when that node alone is
- * float, per unit of its cost); int16x8 everywhere; int16x8 with float nodes chosen the same way;
- * fp16. Cost is the work of each node weighted by its precision: its MACs (convolutions, dense
+ * float, per unit of its cost); int8 with the fewest nodes given int16 activations, chosen the same
+ * way (a node alone in int16); int16x8 everywhere; int16x8 with float nodes; fp16. Cost is the work of each node weighted by its precision: its MACs (convolutions, dense
  * layers) or else its output elements, times 1 in int8, {@link #INT16_COST} in 16x8 and
  * {@link #FLOAT_COST} in float — an NPU's relative throughput, an assumption stated here, not
  * measured. Nodes forced float by --float-ops stay float in every plan.
@@ -54,7 +56,8 @@ public final class AutoPrecision {
     }
 
     /** A plan tried: its options, the nodes that ended up float32 (asked for or without a kernel), measured PSNR and cost. */
-    public record Candidate(String label, QuantOptions options, Set<String> floatNodes, double psnrDb, double cost) {
+    public record Candidate(String label, QuantOptions options, Set<String> floatNodes, Set<String> int16Nodes,
+            double psnrDb, double cost) {
         boolean meets(double target) {
             return psnrDb >= target;
         }
@@ -136,39 +139,66 @@ public final class AutoPrecision {
         List<Candidate> tried = new ArrayList<>();
         Map<String, Double> gains = new LinkedHashMap<>();
         for (Precision p : new Precision[] {Precision.INT8, Precision.INT16X8}) {
-            Candidate all = measure(p, Set.of());
+            Candidate all = measure(p, Set.of(), Set.of());
             tried.add(all);
             if (all.meets(target)) {
                 return done(cheapestMeeting(tried, target), tried, gains, target);
             }
-            // sensitivity: each node alone in float
-            Map<String, Double> gain = new LinkedHashMap<>();
-            List<String> candidates = new ArrayList<>(work.keySet());
-            for (int i = 0; i < candidates.size(); i++) {
-                progress.update("sensitivity " + name(p), i, candidates.size());
-                gain.put(candidates.get(i), measure(p, Set.of(candidates.get(i))).psnrDb() - all.psnrDb());
-            }
-            progress.update("sensitivity " + name(p), candidates.size(), candidates.size());
+            greedy(p, all, false, tried, p == Precision.INT8 ? gains : new LinkedHashMap<>(), target);
             if (p == Precision.INT8) {
-                gains.putAll(gain);
+                greedy(p, all, true, tried, new LinkedHashMap<>(), target);
             }
-            candidates.sort(Comparator.comparingDouble((String n) -> -gain.get(n) / work.get(n)));
-            Set<String> chosen = new LinkedHashSet<>();
-            for (String n : candidates) {
-                if (gain.get(n) < MIN_GAIN_DB) {
-                    continue;
-                }
-                chosen.add(n);
-                Candidate c = measure(p, chosen);
-                tried.add(c);
-                if (c.meets(target)) {
-                    return done(cheapestMeeting(tried, target), tried, gains, target);
+            if (cheapestMeeting(tried, target) != null) {
+                return done(cheapestMeeting(tried, target), tried, gains, target);
+            }
+        }
+        Candidate fp16 = measure(Precision.FP16, Set.of(), Set.of());
+        tried.add(fp16);
+        return done(cheapestMeeting(tried, target), tried, gains, target);
+    }
+
+    /**
+     * Measures each node alone in float (or, with int16, the node and the readers of its output with
+     * int16 activations: an int16 output read by int8 ops is requantized to int8 at once), then adds
+     * them by gain per unit of work until a plan meets the target; gain receives the gains.
+     */
+    private void greedy(Precision p, Candidate all, boolean int16, List<Candidate> tried, Map<String, Double> gain,
+            double target) throws IOException {
+        String what = "sensitivity " + (int16 ? "int16 in " : "float in ") + name(p);
+        List<String> candidates = new ArrayList<>(work.keySet());
+        for (int i = 0; i < candidates.size(); i++) {
+            progress.update(what, i, candidates.size());
+            Set<String> one = int16 ? withReaders(candidates.get(i)) : Set.of(candidates.get(i));
+            Candidate c = int16 ? measure(p, Set.of(), one) : measure(p, one, Set.of());
+            gain.put(candidates.get(i), c.psnrDb() - all.psnrDb());
+        }
+        progress.update(what, candidates.size(), candidates.size());
+        candidates.sort(Comparator.comparingDouble((String n) -> -gain.get(n) / work.get(n)));
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String n : candidates) {
+            if (gain.get(n) < MIN_GAIN_DB) {
+                continue;
+            }
+            chosen.addAll(int16 ? withReaders(n) : Set.of(n));
+            Candidate c = int16 ? measure(p, Set.of(), chosen) : measure(p, chosen, Set.of());
+            tried.add(c);
+            if (c.meets(target)) {
+                return;
+            }
+        }
+    }
+
+    /** The node and the nodes of the model reading its outputs in g. */
+    private Set<String> withReaders(String node) {
+        Set<String> r = new LinkedHashSet<>(List.of(node));
+        for (Node n : g.nodes()) {
+            if (n.name().equals(node)) {
+                for (Value v : n.outputs()) {
+                    g.consumers(v).stream().map(Node::name).filter(work::containsKey).forEach(r::add);
                 }
             }
         }
-        Candidate fp16 = measure(Precision.FP16, Set.of());
-        tried.add(fp16);
-        return done(cheapestMeeting(tried, target), tried, gains, target);
+        return r;
     }
 
     private static Candidate cheapestMeeting(List<Candidate> tried, double target) {
@@ -180,18 +210,20 @@ public final class AutoPrecision {
         String p = chosen == null ? "-" : name(chosen.options().precision());
         for (Map.Entry<String, Long> e : work.entrySet()) {
             String precision = chosen == null ? "-" : chosen.options().precision() == Precision.FP16 ? "fp16"
-                    : chosen.floatNodes().contains(e.getKey()) ? "float32" : p;
+                    : chosen.floatNodes().contains(e.getKey()) ? "float32"
+                    : chosen.int16Nodes().contains(e.getKey()) ? "int16" : p;
             layers.add(new Layer(e.getKey(), opOf.get(e.getKey()), e.getValue(), precision,
                     gains.getOrDefault(e.getKey(), Double.NaN)));
         }
         return new Plan(chosen, tried, layers, target);
     }
 
-    /** Quantizes with these float nodes (besides the forced ones) and measures it. */
-    private Candidate measure(Precision p, Set<String> floats) throws IOException {
-        Pattern pattern = pattern(floats);
-        QuantOptions o = base.with(p, p == Precision.INT16X8 || p == Precision.FP16 ? IoType.FLOAT32 : base.ioType(),
-                pattern);
+    /** Quantizes with these float and int16 nodes (besides the forced ones) and measures it. */
+    private Candidate measure(Precision p, Set<String> floats, Set<String> int16s) throws IOException {
+        boolean floatIo = p == Precision.INT16X8 || p == Precision.FP16 || !int16s.isEmpty()
+                || base.int16Ops() != null;
+        QuantOptions o = base.with(p, floatIo ? IoType.FLOAT32 : base.ioType(), pattern(floats, base.floatOps()),
+                pattern(int16s, base.int16Ops()));
         QuantResult r = Quantizer.quantize(floatModel, g, plan, p.isInteger() ? calib : null, o, Progress.NONE);
         Path tmp = TempFiles.inSystemTemp("isptool-auto");
         double psnr;
@@ -202,14 +234,19 @@ public final class AutoPrecision {
             TempFiles.delete(tmp);
         }
         Set<String> allFloat = new LinkedHashSet<>(r.floatNodes());
+        Set<String> allInt16 = new LinkedHashSet<>();
+        if (r.summary().get("int16_nodes") instanceof List<?> l) {
+            l.forEach(n -> allInt16.add(String.valueOf(n)));
+        }
         double cost = 0;
         for (Map.Entry<String, Long> e : work.entrySet()) {
             double factor = p == Precision.FP16 || allFloat.contains(e.getKey()) ? FLOAT_COST
-                    : p == Precision.INT16X8 ? INT16_COST : 1;
+                    : p == Precision.INT16X8 || allInt16.contains(e.getKey()) ? INT16_COST : 1;
             cost += factor * e.getValue();
         }
-        String label = name(p) + (floats.isEmpty() ? "" : " + float " + String.join(", ", floats));
-        return new Candidate(label, o, allFloat, psnr, cost / totalWork);
+        String label = name(p) + (floats.isEmpty() ? "" : " + float " + String.join(", ", floats))
+                + (int16s.isEmpty() ? "" : " + int16 " + String.join(", ", int16s));
+        return new Candidate(label, o, allFloat, allInt16, psnr, cost / totalWork);
     }
 
     /** The lowest output's mean PSNR over the samples. */
@@ -223,11 +260,11 @@ public final class AutoPrecision {
         return sum.values().stream().mapToDouble(d -> d / samples.size()).min().orElse(Double.NaN);
     }
 
-    /** A regex matching exactly these node names and the forced ones. */
-    private Pattern pattern(Set<String> floats) {
-        List<String> parts = floats.stream().map(Pattern::quote).collect(Collectors.toCollection(ArrayList::new));
-        if (base.floatOps() != null) {
-            parts.add("(?:" + base.floatOps().pattern() + ")");
+    /** A regex matching exactly these node names and the forced ones (null: none). */
+    private static Pattern pattern(Set<String> nodes, Pattern forced) {
+        List<String> parts = nodes.stream().map(Pattern::quote).collect(Collectors.toCollection(ArrayList::new));
+        if (forced != null) {
+            parts.add("(?:" + forced.pattern() + ")");
         }
         return parts.isEmpty() ? null : Pattern.compile(String.join("|", parts));
     }

@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,6 +48,8 @@ final class IntegerQuantizer {
     private final DType act;
     /** Float operators by source index, with the reason. */
     private final Map<Integer, String> floatOps = new TreeMap<>();
+    /** In an int8 model, the operators --int16-ops gives int16 activations (16x8 kernels). */
+    private final Set<Integer> int16Ops = new TreeSet<>();
     /** The ONNX node of each operator, computed on first use. */
     private String[] onnxNodes;
 
@@ -81,6 +84,7 @@ final class IntegerQuantizer {
     byte[] run(CalibrationSource calib, Map<String, Object> summary) throws IOException {
         int rewritten = FloatRewrites.apply(m, act == DType.INT16);
         chooseFloatOps();
+        chooseInt16Ops();
         CalibrationMethod method = options.method();
         Map<String, TensorStats> stats = Calibration.run(m, g, plan, calib, method != CalibrationMethod.MINMAX,
                 progress);
@@ -89,20 +93,17 @@ final class IntegerQuantizer {
         }
         AdaRound rounding = options.adaround() ? AdaRound.collect(m, g, plan, calib, floatOps.keySet(),
                 options.biasCorrection(), progress) : null;
-        Map<Integer, double[]> ranges = new HashMap<>();
-        for (int t = 0; t < m.tensors.size(); t++) {
-            TensorStats s = stats.get(m.tensor(t).name);
-            if (s != null && !m.tensor(t).isConstant()) {
-                CalibrationMethod forTensor = isActivationProduct(t) ? CalibrationMethod.MINMAX : method;
-                ranges.put(t, Ranges.choose(s, forTensor, act == DType.INT16 ? 65535 : 256, act == DType.INT16));
-            }
-        }
+        Map<Integer, double[]> ranges = ranges(stats, act);
+        Map<Integer, double[]> ranges16 = int16Ops.isEmpty() ? Map.of() : ranges(stats, DType.INT16);
         byte[] bytes = null;
         for (int attempt = 0; bytes == null; attempt++) {
             Map<Integer, Quantization> params = ActivationParams.choose(m, floatOps.keySet(), ranges, act);
-            WeightQuantizer weights = new WeightQuantizer(m, act, options.biasCorrection() ? inputMeans(stats)
-                    : Map.of(), rounding);
-            IntegerRewrite rewrite = new IntegerRewrite(m, act, options.ioType(), floatOps.keySet(), params, weights);
+            Map<Integer, Quantization> params16 = int16Ops.isEmpty() ? Map.of()
+                    : ActivationParams.choose(m, floatOps.keySet(), ranges16, DType.INT16);
+            WeightQuantizer weights = new WeightQuantizer(m, act, int16Ops, options.biasCorrection()
+                    ? inputMeans(stats) : Map.of(), rounding);
+            IntegerRewrite rewrite = new IntegerRewrite(m, act, options.ioType(), floatOps.keySet(), params, int16Ops,
+                    params16, weights);
             byte[] candidate = rewrite.build().toBytes();
             String refusal = check(candidate);
             if (refusal == null) {
@@ -124,6 +125,9 @@ final class IntegerQuantizer {
             summary.put("adaround", rounding.summary());
         }
         summary.put("float_ops", floatOpsJson());
+        if (options.int16Ops() != null) {
+            summary.put("int16_nodes", int16Nodes());
+        }
         summary.put("ranges", rangesJson(ranges));
         return bytes;
     }
@@ -135,6 +139,47 @@ final class IntegerQuantizer {
             r.add(onnxNode(k));
         }
         return new ArrayList<>(r);
+    }
+
+    /** Activation ranges by tensor for the given integer type (int16: symmetric, 65535 levels). */
+    private Map<Integer, double[]> ranges(Map<String, TensorStats> stats, DType type) {
+        Map<Integer, double[]> ranges = new HashMap<>();
+        for (int t = 0; t < m.tensors.size(); t++) {
+            TensorStats s = stats.get(m.tensor(t).name);
+            if (s != null && !m.tensor(t).isConstant()) {
+                CalibrationMethod forTensor = isActivationProduct(t) ? CalibrationMethod.MINMAX : options.method();
+                ranges.put(t, Ranges.choose(s, forTensor, type == DType.INT16 ? 65535 : 256, type == DType.INT16));
+            }
+        }
+        return ranges;
+    }
+
+    /** ONNX node names of the integer operators with int16 activations in an int8 model, each once. */
+    List<String> int16Nodes() {
+        Set<String> r = new LinkedHashSet<>();
+        for (int k : int16Ops) {
+            if (!floatOps.containsKey(k)) {
+                r.add(onnxNode(k));
+            }
+        }
+        return new ArrayList<>(r);
+    }
+
+    /** --int16-ops in an int8 model: the integer operators it matches that have a 16x8 kernel. */
+    private void chooseInt16Ops() {
+        if (act != DType.INT8 || options.int16Ops() == null) {
+            return;
+        }
+        for (int k = 0; k < m.ops.size(); k++) {
+            if (!floatOps.containsKey(k) && OnnxNodes.matches(options.int16Ops(), onnxNode(k))
+                    && OpKinds.hasIntegerKernel(m.ops.get(k).opName(), DType.INT16)) {
+                int16Ops.add(k);
+            }
+        }
+        if (!int16Ops.isEmpty() && options.ioType() != IoType.FLOAT32) {
+            throw new ModelException("--int16-ops keeps float32 inputs and outputs; " + options.ioType()
+                    + " I/O needs an int8 model without int16 operators");
+        }
     }
 
     private void chooseFloatOps() {

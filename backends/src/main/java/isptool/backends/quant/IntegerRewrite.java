@@ -19,6 +19,9 @@ import org.tensorflow.lite.schema.BuiltinOperator;
  * writes integer tensors with the chosen parameters, its weights per channel and its biases in
  * the accumulator type; a QUANTIZE or DEQUANTIZE is inserted, once per tensor, wherever a value
  * crosses between integer and float operators and at the model's inputs and outputs.
+ * In an int8 model, operators of int16Ops read and write int16 (16x8 kernels); a value crossing
+ * from int16 to int8 is requantized by a QUANTIZE, one crossing from int8 to int16 goes through
+ * float (DEQUANTIZE, QUANTIZE), because TFLite's QUANTIZE refuses int8 to int16.
  */
 final class IntegerRewrite {
     private static final int QUANTIZE_REQUANT_VERSION = 2;
@@ -29,23 +32,44 @@ final class IntegerRewrite {
     private final IoType io;
     private final Set<Integer> floatOps;
     private final Map<Integer, Quantization> params;
+    private final Set<Integer> int16Ops;
+    /** Params of each activation in int16 form, for the borders of int16Ops (empty without them). */
+    private final Map<Integer, Quantization> params16;
     private final WeightQuantizer weights;
     private final QModel out = new QModel();
     private final Map<Integer, Integer> asInt = new HashMap<>();
     private final Map<Integer, Integer> asFloat = new HashMap<>();
     private final Map<Integer, Integer> copied = new HashMap<>();
-    private final Map<Integer, Integer> requantized = new HashMap<>();
+    private final Map<Long, Integer> requantized = new HashMap<>();
+    /** Integer forms of a tensor in the other activation type than its producer's, by tensor and type. */
+    private final Map<Long, Integer> converted = new HashMap<>();
     /** For each written operator, the source operator it came from (-1 for inserted QUANTIZE/DEQUANTIZE). */
     private final List<Integer> origin = new ArrayList<>();
 
     IntegerRewrite(QModel src, DType act, IoType io, Set<Integer> floatOps, Map<Integer, Quantization> params,
-            WeightQuantizer weights) {
+            Set<Integer> int16Ops, Map<Integer, Quantization> params16, WeightQuantizer weights) {
         this.src = src;
         this.act = act;
         this.io = io;
         this.floatOps = floatOps;
         this.params = params;
+        this.int16Ops = int16Ops;
+        this.params16 = params16;
         this.weights = weights;
+    }
+
+    /** The activation type of integer source operator k. */
+    private DType actOf(int k) {
+        return int16Ops.contains(k) ? DType.INT16 : act;
+    }
+
+    /** The params of activation t in the given integer type. */
+    private Quantization paramsOf(int t, DType type) {
+        return type == act ? params.get(t) : params16.get(t);
+    }
+
+    private static long key(int t, DType type) {
+        return (long) t << 1 | (type == DType.INT16 ? 1 : 0);
     }
 
     QModel build() {
@@ -62,9 +86,9 @@ final class IntegerRewrite {
             }
             int[] outs = new int[op.outputs.length];
             for (int i = 0; i < outs.length; i++) {
-                outs[i] = output(op.outputs[i], integer);
+                outs[i] = output(op.outputs[i], integer ? actOf(k) : null);
             }
-            int version = integer ? OpKinds.version(op.opName(), act, op.version) : op.version;
+            int version = integer ? OpKinds.version(op.opName(), actOf(k), op.version) : op.version;
             Op written = new Op(op.code, version, op.options, ins, outs);
             written.origin = op.origin;
             emit(written, k);
@@ -122,14 +146,18 @@ final class IntegerRewrite {
         return Quantization.perTensor(q.scale()[0], q.zeroPoint()[0] + 128);
     }
 
-    /** A new output tensor; a graph output whose I/O form differs from its producer's is named with a suffix. */
-    private int output(int t, boolean integer) {
+    /**
+     * A new output tensor of an operator with activations of type (null: float); a graph output
+     * whose I/O form differs from its producer's is named with a suffix.
+     */
+    private int output(int t, DType type) {
+        boolean integer = type != null;
         Tens s = src.tensor(t);
         boolean ioInteger = io == IoType.INT8;
         String name = isGraphOutput(t) && (integer != ioInteger || io == IoType.UINT8)
                 ? s.name + (integer ? "/int" : "/float") : s.name;
         if (integer) {
-            int q = out.addActivation(name, TfliteType.of(act), s.shape, params.get(t));
+            int q = out.addActivation(name, TfliteType.of(type), s.shape, paramsOf(t, type));
             asInt.put(t, q);
             return q;
         }
@@ -145,12 +173,12 @@ final class IntegerRewrite {
                 return asFloat.containsKey(t) ? asFloat.get(t) : dequantize(t, s.name);
             }
             case INT8 -> {
-                return asInt.containsKey(t) ? asInt.get(t) : quantize(t, s.name);
+                return asInt.containsKey(t) ? asInt.get(t) : quantize(t, s.name, act);
             }
             default -> {
                 int u = out.addActivation(s.name, TfliteType.UINT8, s.shape, toUint8(params.get(t)));
                 emit(new Op(BuiltinOperator.QUANTIZE, QUANTIZE_REQUANT_VERSION, null,
-                        new int[] {integerActivation(t)}, new int[] {u}), -1);
+                        new int[] {integerActivation(t, act)}, new int[] {u}), -1);
                 return u;
             }
         }
@@ -178,16 +206,33 @@ final class IntegerRewrite {
         return r;
     }
 
-    /** The integer form of activation t. */
-    private int integerActivation(int t) {
+    /** The integer form of activation t in the given type. */
+    private int integerActivation(int t, DType type) {
         Integer q = asInt.get(t);
-        return q != null ? q : quantize(t, src.tensor(t).name + "/quantized");
+        if (q == null) {
+            return quantize(t, src.tensor(t).name + "/quantized", type);
+        }
+        if (out.tensor(q).type == TfliteType.of(type)) {
+            return q;
+        }
+        return converted.computeIfAbsent(key(t, type), x -> convert(t, q, type));
     }
 
-    /** A QUANTIZE of the float form of t into a new integer tensor. */
-    private int quantize(int t, String name) {
+    /** Int16 to int8 by a requantizing QUANTIZE; int8 to int16 through float (QUANTIZE refuses it). */
+    private int convert(int t, int from, DType type) {
+        Tens s = src.tensor(t);
+        String name = s.name + (type == DType.INT16 ? "/int16" : "/int8");
+        int in = type == DType.INT16 ? floatInput(t) : from;
+        int r = out.addActivation(name, TfliteType.of(type), s.shape, paramsOf(t, type));
+        emit(new Op(BuiltinOperator.QUANTIZE, type == DType.INT16 ? 1 : QUANTIZE_REQUANT_VERSION, null, new int[] {in},
+                new int[] {r}), -1);
+        return r;
+    }
+
+    /** A QUANTIZE of the float form of t into a new integer tensor of the given type. */
+    private int quantize(int t, String name, DType type) {
         int from = floatInput(t);
-        int r = out.addActivation(name, TfliteType.of(act), src.tensor(t).shape, params.get(t));
+        int r = out.addActivation(name, TfliteType.of(type), src.tensor(t).shape, paramsOf(t, type));
         emit(new Op(BuiltinOperator.QUANTIZE, 1, null, new int[] {from}, new int[] {r}), -1);
         asInt.put(t, r);
         return r;
@@ -213,8 +258,10 @@ final class IntegerRewrite {
         if (!s.isConstant() && s.type != TfliteType.FLOAT32) {
             return floatInput(t);
         }
+        DType type = actOf(k);
         if (!s.isConstant()) {
-            return sharesOutputParams(op, i) ? requantized(t, params.get(op.outputs[0])) : integerActivation(t);
+            return sharesOutputParams(op, i) ? requantized(t, paramsOf(op.outputs[0], type), type)
+                    : integerActivation(t, type);
         }
         if (!s.isFloatConstant()) {
             return copy(t);
@@ -224,10 +271,10 @@ final class IntegerRewrite {
             return weights.weights(out, k, s);
         }
         if (w != null && i == w.bias()) {
-            return weights.bias(out, k, s.data, s.name, params.get(op.inputs[w.data()]));
+            return weights.bias(out, k, s.data, s.name, paramsOf(op.inputs[w.data()], type));
         }
-        Quantization q = OpKinds.allSame(op.opName()) ? params.get(op.outputs[0]) : constantParams(s.data);
-        return out.addConstant(s.name, QuantMath.quantize(s.data, q, act), q);
+        Quantization q = OpKinds.allSame(op.opName()) ? paramsOf(op.outputs[0], type) : constantParams(s.data, type);
+        return out.addConstant(s.name, QuantMath.quantize(s.data, q, type), q);
     }
 
     /** True when input i of op must have the output's params (TFLite's kernels copy or compare raw values). */
@@ -246,14 +293,15 @@ final class IntegerRewrite {
         return true;
     }
 
-    /** The integer form of t with params q: t itself, or a requantizing QUANTIZE of it (once per tensor). */
-    private int requantized(int t, Quantization q) {
-        int from = integerActivation(t);
-        if (q == null || q.equals(params.get(t))) {
+    /** The integer form of t with params q: t itself, or a requantizing QUANTIZE of it (once per tensor and type). */
+    private int requantized(int t, Quantization q, DType type) {
+        int from = integerActivation(t, type);
+        if (q == null || q.equals(paramsOf(t, type))) {
             return from;
         }
-        return requantized.computeIfAbsent(t, k -> {
-            int r = out.addActivation(src.tensor(k).name + "/requantized", TfliteType.of(act), src.tensor(k).shape, q);
+        return requantized.computeIfAbsent(key(t, type), x -> {
+            int r = out.addActivation(src.tensor(t).name + "/requantized", TfliteType.of(type), src.tensor(t).shape,
+                    q);
             emit(new Op(BuiltinOperator.QUANTIZE, QUANTIZE_REQUANT_VERSION, null, new int[] {from}, new int[] {r}), -1);
             return r;
         });
@@ -267,16 +315,16 @@ final class IntegerRewrite {
         }
         Tens wt = src.tensor(op.inputs[w.weights()]);
         Tensor zero = Tensor.ofFloats(new long[] {wt.shape[w.axis()]}, new float[(int) wt.shape[w.axis()]]);
-        return weights.bias(out, k, zero, wt.name + "/bias", params.get(op.inputs[w.data()]));
+        return weights.bias(out, k, zero, wt.name + "/bias", paramsOf(op.inputs[w.data()], actOf(k)));
     }
 
-    private Quantization constantParams(Tensor c) {
+    private static Quantization constantParams(Tensor c, DType type) {
         double lo = 0;
         double hi = 0;
         for (int i = 0, n = c.elementCount(); i < n; i++) {
             lo = Math.min(lo, c.getDouble(i));
             hi = Math.max(hi, c.getDouble(i));
         }
-        return QuantMath.activation(lo, hi, act);
+        return QuantMath.activation(lo, hi, type);
     }
 }

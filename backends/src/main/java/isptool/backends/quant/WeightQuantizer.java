@@ -7,12 +7,13 @@ import isptool.graph.DType;
 import isptool.graph.Tensor;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.tensorflow.lite.schema.TransposeConvOptionsT;
 
 /**
  * Weights of conv and fully connected ops: int8, symmetric per output channel in [-127, 127],
  * rounded to nearest or as {@link AdaRound} chooses;
- * biases int32 (int64 for 16x8) with scale input scale times weight scale. With bias correction
+ * biases int32 (int64 for 16x8 operators) with scale input scale times weight scale. With bias correction
  * the bias absorbs the mean output shift the weight rounding causes, estimated from the mean of
  * each input channel over the calibration set: shift[o] = sum of (dequantized - float weight) times
  * the mean of the input channel it multiplies (divided by the stride area for transposed convs,
@@ -21,6 +22,8 @@ import org.tensorflow.lite.schema.TransposeConvOptionsT;
 final class WeightQuantizer {
     private final QModel src;
     private final DType act;
+    /** Operators with int16 activations in an int8 model: their biases are int64. */
+    private final Set<Integer> int16Ops;
     /** Channel means of each weighted op's data input, by source operator; empty without bias correction. */
     private final Map<Integer, double[]> inputMeans;
     private final Map<Integer, float[]> scales = new HashMap<>();
@@ -28,9 +31,11 @@ final class WeightQuantizer {
     /** The rounding choice of --adaround, null for round-to-nearest. */
     private final AdaRound rounding;
 
-    WeightQuantizer(QModel src, DType act, Map<Integer, double[]> inputMeans, AdaRound rounding) {
+    WeightQuantizer(QModel src, DType act, Set<Integer> int16Ops, Map<Integer, double[]> inputMeans,
+            AdaRound rounding) {
         this.src = src;
         this.act = act;
+        this.int16Ops = int16Ops;
         this.inputMeans = inputMeans;
         this.rounding = rounding;
     }
@@ -77,7 +82,7 @@ final class WeightQuantizer {
         double inScale = input.scale()[0];
         float[] s = new float[ws.length];
         long[] values = new long[ws.length];
-        DType type = act == DType.INT16 ? DType.INT64 : DType.INT32;
+        DType type = act == DType.INT16 || int16Ops.contains(k) ? DType.INT64 : DType.INT32;
         for (int c = 0; c < ws.length; c++) {
             double scale = inScale * ws[c];
             s[c] = (float) scale;
