@@ -52,7 +52,8 @@ class ConvertTechniquesTest {
         assertEquals(0, cle.status(), cle.out() + cle.err());
 
         JsonNode q = quantization("cle");
-        assertEquals(2, q.get("cross_layer_equalization").size(), q.get("cross_layer_equalization").toString());
+        assertEquals(2, q.get("cross_layer_equalization").get("applied").size(),
+                q.get("cross_layer_equalization").toString());
         double without = calibrationPsnr(quantization("plain"));
         double with = calibrationPsnr(q);
         assertTrue(with > without + 10, "int8 " + without + " dB, with --cle " + with + " dB");

@@ -104,24 +104,9 @@ public final class Quantizer {
     private static Path equalize(Graph g, LayoutPlan plan, Map<String, Object> summary) throws IOException {
         PassReport report = new PassReport();
         Pipelines.equalize().run(g, report);
-        List<Object> json = new ArrayList<>();
-        for (PassReport.Entry e : report.applied()) {
-            json.add(entry(e, "applied"));
-        }
-        for (PassReport.Entry e : report.refused()) {
-            json.add(entry(e, "refused"));
-        }
-        summary.put("cross_layer_equalization", json.isEmpty()
-                ? List.of("no conv pair changed: none found, or equalized by an earlier run") : json);
+        summary.put("cross_layer_equalization", report.toJson());
         Path f = TempFiles.inSystemTemp("isptool-cle");
         OnnxToTflite.lower(g, plan).write(f);
         return f;
-    }
-
-    private static Map<String, Object> entry(PassReport.Entry e, String what) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("node", e.node());
-        m.put(what, e.what());
-        return m;
     }
 }
