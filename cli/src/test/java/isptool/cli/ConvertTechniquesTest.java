@@ -37,27 +37,34 @@ class ConvertTechniquesTest {
         return quantization.get("quality").get("calibration").get(0).get("psnr_mean_db").asDouble();
     }
 
+    /** Calibration PSNR (dB) of convert at precision without and with the options; the report of the latter. */
+    private record Gain(double without, double with, JsonNode quantization) {
+    }
+
+    private Gain gain(String precision, String... options) throws IOException {
+        String[] base = {"--precision", precision, "--calibration", TestFiles.testdata("calib/rgb32").toString()};
+        TestFiles.Run plain = convert("plain", base);
+        assertEquals(0, plain.status(), plain.out() + plain.err());
+        double without = calibrationPsnr(quantization("plain"));
+        List<String> more = new ArrayList<>(List.of(base));
+        more.addAll(List.of(options));
+        TestFiles.Run run = convert("with", more.toArray(String[]::new));
+        assertEquals(0, run.status(), run.out() + run.err());
+        JsonNode q = quantization("with");
+        return new Gain(without, calibrationPsnr(q), q);
+    }
+
     /**
      * --cle equalizes both conv pairs and gains over 10 dB in int8; --per-layer still compares each
      * TFLite tensor with the same (equalized) ONNX value, so every layer row keeps a cosine near 1.
      */
     @Test
     void cleRaisesTheInt8Psnr() throws IOException {
-        String[] int8 = {"--precision", "int8", "--calibration", TestFiles.testdata("calib/rgb32").toString()};
-        TestFiles.Run plain = convert("plain", int8);
-        assertEquals(0, plain.status(), plain.out() + plain.err());
-        List<String> withCle = new ArrayList<>(List.of(int8));
-        withCle.addAll(List.of("--cle", "--per-layer"));
-        TestFiles.Run cle = convert("cle", withCle.toArray(String[]::new));
-        assertEquals(0, cle.status(), cle.out() + cle.err());
-
-        JsonNode q = quantization("cle");
-        assertEquals(2, q.get("cross_layer_equalization").get("applied").size(),
-                q.get("cross_layer_equalization").toString());
-        double without = calibrationPsnr(quantization("plain"));
-        double with = calibrationPsnr(q);
-        assertTrue(with > without + 10, "int8 " + without + " dB, with --cle " + with + " dB");
-        for (JsonNode row : q.get("quality").get("layers")) {
+        Gain g = gain("int8", "--cle", "--per-layer");
+        JsonNode cle = g.quantization().get("cross_layer_equalization");
+        assertEquals(2, cle.get("applied").size(), cle.toString());
+        assertTrue(g.with() > g.without() + 10, g.toString());
+        for (JsonNode row : g.quantization().get("quality").get("layers")) {
             assertTrue(row.get("cosine").asDouble() > 0.999, row.toString());
         }
     }
@@ -65,38 +72,19 @@ class ConvertTechniquesTest {
     /** --adaround in 16x8, where the int8 weights dominate the error: the report says how many weights moved. */
     @Test
     void adaroundRaisesThe16x8Psnr() throws IOException {
-        String[] int16 = {"--precision", "int16x8", "--calibration", TestFiles.testdata("calib/rgb32").toString()};
-        TestFiles.Run plain = convert("plain16", int16);
-        assertEquals(0, plain.status(), plain.out() + plain.err());
-        List<String> withAda = new ArrayList<>(List.of(int16));
-        withAda.add("--adaround");
-        TestFiles.Run ada = convert("ada16", withAda.toArray(String[]::new));
-        assertEquals(0, ada.status(), ada.out() + ada.err());
-
-        JsonNode q = quantization("ada16");
-        assertEquals(3, q.get("adaround").get("layers").asInt(), q.get("adaround").toString());
-        assertTrue(q.get("adaround").get("rounded_away_from_nearest").asInt() > 0, q.get("adaround").toString());
-        double without = calibrationPsnr(quantization("plain16"));
-        double with = calibrationPsnr(q);
-        assertTrue(with > without + 1, "int16x8 " + without + " dB, with --adaround " + with + " dB");
+        Gain g = gain("int16x8", "--adaround");
+        JsonNode ada = g.quantization().get("adaround");
+        assertEquals(3, ada.get("layers").asInt(), ada.toString());
+        assertTrue(ada.get("rounded_away_from_nearest").asInt() > 0, ada.toString());
+        assertTrue(g.with() > g.without() + 1, g.toString());
     }
 
     /** --int16-ops: the wide conv and its reader in int16, the rest int8; the report names them. */
     @Test
     void int16OpsRaiseTheInt8Psnr() throws IOException {
-        String[] int8 = {"--precision", "int8", "--calibration", TestFiles.testdata("calib/rgb32").toString()};
-        TestFiles.Run plain = convert("plain8", int8);
-        assertEquals(0, plain.status(), plain.out() + plain.err());
-        List<String> mixed = new ArrayList<>(List.of(int8));
-        mixed.addAll(List.of("--int16-ops", "^/act_1/Relu$|^/tail/Conv$"));
-        TestFiles.Run run = convert("mixed", mixed.toArray(String[]::new));
-        assertEquals(0, run.status(), run.out() + run.err());
-
-        JsonNode q = quantization("mixed");
-        assertEquals("[\"/act_1/Relu\",\"/tail/Conv\"]", q.get("int16_nodes").toString());
-        double without = calibrationPsnr(quantization("plain8"));
-        double with = calibrationPsnr(q);
-        assertTrue(with > without + 10, "int8 " + without + " dB, with two layers int16 " + with + " dB");
+        Gain g = gain("int8", "--int16-ops", "^/act_1/Relu$|^/tail/Conv$");
+        assertEquals("[\"/act_1/Relu\",\"/tail/Conv\"]", g.quantization().get("int16_nodes").toString());
+        assertTrue(g.with() > g.without() + 10, g.toString());
     }
 
     @Test

@@ -34,13 +34,18 @@ class CrossLayerEqualizationTest {
         }
     }
 
+    /** Conv "a" (4 -> 8 channels, 3x3) of input x whose channel 0 is 40 times the others. */
+    private static Value unbalancedConv(SmallGraph s) {
+        Value a = s.conv("a", s.input("x", 1, 4, 8, 8), 8, 3, 3).pad(1).build();
+        inflate(s, a, 0, 40);
+        return a;
+    }
+
     /** a -> PRelu -> depthwise b -> LeakyRelu -> c -> d (no activation): three pairs, one chain. */
     @Test
     void chainThroughPositivelyHomogeneousActivationsIsExact() {
         SmallGraph s = new SmallGraph(90);
-        Value x = s.input("x", 1, 4, 8, 8);
-        Value a = s.conv("a", x, 8, 3, 3).pad(1).build();
-        inflate(s, a, 0, 40);
+        Value a = unbalancedConv(s);
         inflate(s, a, 5, 0.02f);
         Value b = s.conv("b", s.prelu("act_a", a), 8, 3, 3).pad(1).group(8).build();
         Value c = s.conv("c", s.node("LeakyRelu", "act_b", b), 6, 1, 1).build();
@@ -63,9 +68,7 @@ class CrossLayerEqualizationTest {
     @Test
     void clipBetweenConvsIsRefused() {
         SmallGraph s = new SmallGraph(91);
-        Value x = s.input("x", 1, 4, 8, 8);
-        Value a = s.conv("a", x, 8, 3, 3).pad(1).build();
-        inflate(s, a, 0, 40);
+        Value a = unbalancedConv(s);
         Value clipped = s.node("Clip", "relu6", a, s.scalar("lo", 0), s.scalar("hi", 6));
         s.output(s.conv("b", clipped, 3, 1, 1).build(), "y");
         float[] before = a.producer().input(1).constant().toFloats();
@@ -81,9 +84,7 @@ class CrossLayerEqualizationTest {
     @Test
     void intermediateReadElsewhereIsLeftAlone() {
         SmallGraph s = new SmallGraph(92);
-        Value x = s.input("x", 1, 4, 8, 8);
-        Value a = s.conv("a", x, 8, 3, 3).pad(1).build();
-        inflate(s, a, 0, 40);
+        Value a = unbalancedConv(s);
         s.output(s.conv("b", s.node("Relu", "act", a), 3, 1, 1).build(), "y");
         s.output(a, "features");
 
