@@ -37,7 +37,12 @@ import org.tensorflow.lite.schema.TransposeConvOptionsT;
  * bottom/right the rest (TFLite's rule); VALID: 0.</li>
  * <li>DEPTH_TO_SPACE is DCR (mode 0); SLICE and STRIDED_SLICE become StridedSlice with explicit
  * ranges (masks resolved here, so only shrink_axes remains).</li>
- * <li>MAXIMUM/MINIMUM/DIV become ElementWiseBinary (no classic op for them in QNN.md).</li>
+ * <li>MAXIMUM, MINIMUM, DIV, SQRT, RSQRT become the classic ElementWiseMaximum, ElementWiseMinimum,
+ * ElementWiseDivide (in0 / in1), ElementWiseSquareRoot and ElementWiseRsqrt (one input): no
+ * parameters, output of in[0]'s type. Not in QNN.md; facts from the SDK 2.13 op definitions
+ * (peyer/qcom_qnn {@code docs/QNN/OpDef/MasterOpDef.html}), whose support table
+ * ({@code docs/QNN/OpDef/SupportedOps.html}) marks all five for the HTP backend, where the
+ * ElementWiseBinary form is marked for no backend.</li>
  * </ul>
  * Anything else is refused.
  */
@@ -64,9 +69,11 @@ final class QnnOpTable {
             case "ADD" -> binary(c, op, origin, name, "ElementWiseAdd");
             case "SUB" -> binary(c, op, origin, name, "ElementWiseSubtract");
             case "MUL" -> binary(c, op, origin, name, "ElementWiseMultiply");
-            case "MAXIMUM" -> elementWiseBinary(c, op, origin, name, 10);
-            case "MINIMUM" -> elementWiseBinary(c, op, origin, name, 11);
-            case "DIV" -> elementWiseBinary(c, op, origin, name, 2);
+            case "MAXIMUM" -> binary(c, op, origin, name, "ElementWiseMaximum");
+            case "MINIMUM" -> binary(c, op, origin, name, "ElementWiseMinimum");
+            case "DIV" -> binary(c, op, origin, name, "ElementWiseDivide");
+            case "SQRT" -> simple(c, op, origin, name, "ElementWiseSquareRoot", List.of(), 1);
+            case "RSQRT" -> simple(c, op, origin, name, "ElementWiseRsqrt", List.of(), 1);
             case "PRELU" -> simple(c, op, origin, name, "Prelu", List.of(), 2);
             case "RELU" -> simple(c, op, origin, name, "Relu", List.of(), 1);
             case "RELU6" -> simple(c, op, origin, name, "ReluMinMax", reluMinMax(0, 6), 1);
@@ -302,11 +309,6 @@ final class QnnOpTable {
         }
         withActivation(c, op, origin, name, type, List.of(),
                 List.of(c.input(op.inputs().get(0)), c.input(op.inputs().get(1))), act);
-    }
-
-    private static void elementWiseBinary(TfliteToQnn c, OperatorInfo op, String origin, String name, int operation) {
-        withActivation(c, op, origin, name, "ElementWiseBinary", List.of(QnnParam.u32("operation", operation)),
-                List.of(c.input(op.inputs().get(0)), c.input(op.inputs().get(1))), (byte) 0);
     }
 
     /** An op whose first n inputs are data inputs (the rest shape constants folded into params). */
