@@ -79,7 +79,10 @@ final class QnnOpTable {
             case "RELU6" -> simple(c, op, origin, name, "ReluMinMax", reluMinMax(0, 6), 1);
             case "RELU_N1_TO_1" -> simple(c, op, origin, name, "ReluMinMax", reluMinMax(-1, 1), 1);
             case "RELU_0_TO_1" -> simple(c, op, origin, name, "ReluMinMax", reluMinMax(0, 1), 1);
-            case "LOGISTIC" -> simple(c, op, origin, name, "Sigmoid", List.of(), 1);
+            case "LOGISTIC" -> {
+                simple(c, op, origin, name, "Sigmoid", List.of(), 1);
+                sigmoidOutputEncoding(c, op.outputs().get(0));
+            }
             case "TANH" -> simple(c, op, origin, name, "Tanh", List.of(), 1);
             case "HARD_SWISH" -> simple(c, op, origin, name, "HardSwish", List.of(), 1);
             case "GELU" -> simple(c, op, origin, name, "Gelu", List.of(), 1);
@@ -244,6 +247,20 @@ final class QnnOpTable {
         }
         withActivation(c, op, origin, name, avg ? "PoolAvg2d" : "PoolMax2d", params,
                 List.of(c.input(op.inputs().get(0))), o.getFusedActivationFunction());
+    }
+
+    /**
+     * A 16-bit Sigmoid output gets the encoding HTP fixes for it, scale 1/65536, offset 0 (SDK 2.13
+     * HtpOpDefSupplement, Sigmoid): [0, 1) in place of TFLite's int16 [-1, 1) at 1/32768, so every
+     * value TFLite can hold there is kept, at twice the resolution. Readers use the tensor's own encoding.
+     */
+    private static void sigmoidOutputEncoding(TfliteToQnn c, int output) {
+        String y = c.produced(output);
+        QnnTensor t = c.tensors.get(y);
+        if (t.type() == QnnDataType.UFIXED_POINT_16) {
+            c.tensors.put(y, new QnnTensor(t.name(), t.source(), t.kind(), t.type(), t.dims(),
+                    QnnEncoding.perTensor(1 / 65536.0, 0), t.data()));
+        }
     }
 
     private static void stridedSlice(TfliteToQnn c, OperatorInfo op, String origin, String name) {

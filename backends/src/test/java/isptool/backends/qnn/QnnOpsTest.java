@@ -1,5 +1,6 @@
 package isptool.backends.qnn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,5 +147,17 @@ class QnnOpsTest {
         QuantFixture f = s.finish(s.conv("out", s.node("Exp", "e", s.conv("c", s.input(), 4, 3)), 3, 1), tmp);
         ModelException e = assertThrows(ModelException.class, () -> QnnTestdataTest.qnn(f.floatModel, "small"));
         assertTrue(e.getMessage().contains("(EXP) from ONNX node \"e\": no QNN op for EXP"), e.getMessage());
+    }
+
+    /** TFLite's int16 LOGISTIC output (1/32768, zero point 0) is written with the encoding HTP fixes for a U16 Sigmoid. */
+    @Test
+    void int16SigmoidOutputHasTheEncodingHtpExpects() throws Exception {
+        SmallGraph s = new SmallGraph(1, 3, 16, 16);
+        QuantFixture f = s.finish(s.conv("out", s.node("Sigmoid", "sg", s.conv("c", s.input(), 4, 3)), 3, 1), tmp);
+        QnnGraph q = QnnTestdataTest.qnn(QnnTestdataTest.quantized(f, Precision.INT16X8), "small");
+        QnnNode sigmoid = q.nodes().stream().filter(n -> n.type().equals("Sigmoid")).findFirst().orElseThrow();
+        QnnTensor y = q.tensor(sigmoid.outputs().get(0));
+        assertEquals(QnnDataType.UFIXED_POINT_16, y.type());
+        assertEquals(QnnEncoding.perTensor(1 / 65536.0, 0), y.encoding());
     }
 }
