@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import isptool.backends.quant.CalibrationMethod;
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.QuantFixture;
+import isptool.backends.target.QnnGraphCheck;
+import isptool.backends.target.QnnGraphReport;
+import isptool.backends.target.Target;
 import isptool.backends.tflite.TfliteModel;
 import isptool.backends.verify.Comparison;
 import java.nio.file.Files;
@@ -22,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every testdata net in float32 and quantized as convert does (int8 and int16x8), emitted as QNN
  * files, compile- and link-checked, and run in the quantization simulator with weights read back from NAME.bin: float32 must match onnxruntime
  * beyond 100 dB, and a quantized graph's PSNR against onnxruntime float32 must match the TFLite
- * interpreter's PSNR on the model it came from (same held-out smooth images).
+ * interpreter's PSNR on the model it came from (same held-out smooth images); every quantized
+ * graph must pass the HTP v73 rules (QnnGraphCheck).
  */
 class QnnTestdataTest {
     /**
@@ -76,8 +80,11 @@ class QnnTestdataTest {
                 qnn += rows.stream().mapToDouble(Comparison::psnr).min().orElseThrow() / 2;
             }
             double tflite = f.psnr(model);
-            System.out.printf(Locale.ROOT, "qnn %s %s: quantsim %.2f dB, tflite %.2f dB, diff %+.2f; ops %s%n", net,
-                    p, qnn, tflite, qnn - tflite, q.opHistogram());
+            QnnGraphReport htp = QnnGraphCheck.run(q, Target.byName("htp-v73"));
+            System.out.printf(Locale.ROOT, "qnn %s %s: quantsim %.2f dB, tflite %.2f dB, diff %+.2f; ops %s; %s%n", net,
+                    p, qnn, tflite, qnn - tflite, q.opHistogram(), htp.summary());
+            assertTrue(htp.runs(), net + " " + p + ": " + htp.summary() + "; " + String.join("; ",
+                    htp.refused().stream().map(v -> v.name() + ": " + v.reasons()).toList()));
             assertTrue(Math.abs(qnn - tflite) <= AGREEMENT_DB, net + " " + p + ": quantsim " + qnn + " dB, TFLite "
                     + tflite + " dB");
         }
