@@ -92,14 +92,22 @@ public final class OnnxEncodings {
             if (t.isConstant() || t.quantization() == null || QnnTensorMapping.isFloat(t)) {
                 continue;
             }
-            String key = computed.contains(t.name()) ? t.name() : borders.get(t.index());
-            if (key == null) {
+            List<String> keys = new ArrayList<>();
+            if (computed.contains(t.name())) {
+                keys.add(t.name());
+            }
+            if (borders.containsKey(t.index())) {
+                keys.add(borders.get(t.index()));
+            }
+            if (keys.isEmpty()) {
                 tfliteOnly++;
                 continue;
             }
             QnnTensor q = mapping.activation(t, t.name(), QnnTensor.Kind.NATIVE);
-            if (q.encoding() != null && q.type().isFixedPoint() && keyed.add(key)) {
-                activations.add(new Entry(key, q.type(), q.encoding()));
+            for (String key : keys) {
+                if (q.encoding() != null && q.type().isFixedPoint() && keyed.add(key)) {
+                    activations.add(new Entry(key, q.type(), q.encoding()));
+                }
             }
         }
         int onnxUnquantized = 0;
@@ -176,6 +184,14 @@ public final class OnnxEncodings {
      * Integer tensors that carry an ONNX value kept float at the model's borders (io float32,
      * --float-ops): a QUANTIZE's output holds its float input's values, a DEQUANTIZE's input its
      * float output's. Tensor index to the ONNX name.
+     *
+     * <p>A DEQUANTIZE whose float output no ONNX value names, read only by a chain of
+     * data-movement ops (DEPTH_TO_SPACE, SPACE_TO_DEPTH, RESHAPE, TRANSPOSE), lends its input's
+     * encoding to the last named value of that chain: an int16x8 model keeps a PixelShuffle in
+     * float (TFLite has no int16 DEPTH_TO_SPACE), so syenet_isp's output was never quantized by
+     * TFLite and had no activation encoding; moving elements leaves each value as it was, so the
+     * encoding before the move is the one after it, as the QNN files have it
+     * (DequantizeAfterDataMovement).
      */
     private static Map<Integer, String> floatBorders(TfliteModel model, Set<String> computed) {
         Map<Integer, String> m = new LinkedHashMap<>();
@@ -188,11 +204,38 @@ public final class OnnxEncodings {
             TensorInfo out = model.tensor(op.outputs().get(0));
             TensorInfo named = quantize ? in : out;
             TensorInfo integer = quantize ? out : in;
+            if (!quantize && !computed.contains(named.name())) {
+                named = afterDataMovement(model, named, computed);
+            }
             if (!in.isConstant() && QnnTensorMapping.isFloat(named) && computed.contains(named.name())) {
                 m.put(integer.index(), named.name());
             }
         }
         return m;
+    }
+
+    private static final Set<String> DATA_MOVEMENT = Set.of("DEPTH_TO_SPACE", "SPACE_TO_DEPTH", "RESHAPE",
+            "TRANSPOSE");
+
+    /** The output of the chain of sole-reader data-movement ops from t that ends at an ONNX value; t if none. */
+    private static TensorInfo afterDataMovement(TfliteModel model, TensorInfo t, Set<String> computed) {
+        TensorInfo at = t;
+        while (!computed.contains(at.name())) {
+            OperatorInfo reader = null;
+            for (OperatorInfo op : model.operators()) {
+                if (op.inputs().contains(at.index())) {
+                    if (reader != null) {
+                        return t;
+                    }
+                    reader = op;
+                }
+            }
+            if (reader == null || !DATA_MOVEMENT.contains(reader.opName()) || reader.inputs().get(0) != at.index()) {
+                return t;
+            }
+            at = model.tensor(reader.outputs().get(0));
+        }
+        return at;
     }
 
     /** Names of the graph's inputs and of every node output. */
