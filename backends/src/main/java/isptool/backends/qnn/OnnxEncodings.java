@@ -31,7 +31,7 @@ import java.util.Set;
  * dimension (Conv: 0 of [Cout, Cin/g, kh, kw]; ConvTranspose: 1 of [Cin, Cout/g, kh, kw]); the
  * bias becomes SFIXED_POINT_32 with the ONNX initializer's own scale (QNN.md sec. 3): the
  * converter quantizes that initializer, not TFLite's bias, which bias correction may have moved
- * (that correction is not carried over).</li>
+ * (CorrectedBiases writes the corrected values into the initializers first).</li>
  * </ul>
  * Refused, naming the node: a node lowered to several weighted operators (grouped ConvTranspose:
  * one encoding cannot hold per-group scales on its Cout/g axis), a Gemm whose alpha or beta the
@@ -65,24 +65,10 @@ public final class OnnxEncodings {
         int[] floatParams = {0};
         Map<String, List<OperatorInfo>> byOrigin = operatorsByOrigin(model);
         for (Node n : g.nodes()) {
-            if (!n.is("Conv") && !n.is("ConvTranspose") && !n.is("Gemm") && !n.is("MatMul")) {
-                continue;
+            OperatorInfo op = weightedOperator(model, byOrigin, n);
+            if (op != null) {
+                params(model, mapping, n, op, params, floatParams);
             }
-            List<OperatorInfo> weighted = new ArrayList<>();
-            for (OperatorInfo op : byOrigin.getOrDefault(n.name(), List.of())) {
-                if (WeightLayout.of(op.opName(), n.opType(), false) != null) {
-                    weighted.add(op);
-                }
-            }
-            if (weighted.isEmpty()) {
-                continue; // a MatMul of two computed tensors (BATCH_MATMUL): no weight
-            }
-            if (weighted.size() > 1) {
-                throw refuse(model, n, "was lowered to " + weighted.size() + " weighted operators (one per group);"
-                        + " one encoding cannot hold their scales: export it ungrouped or use the QNN files"
-                        + " (convert --backend qnn without --encodings-only)");
-            }
-            params(model, mapping, n, weighted.get(0), params, floatParams);
         }
         Map<Integer, String> borders = floatBorders(model, computed);
         List<Entry> activations = new ArrayList<>();
@@ -119,6 +105,29 @@ public final class OnnxEncodings {
         return new Result(activations, List.copyOf(params.values()), tfliteOnly, onnxUnquantized, floatParams[0]);
     }
 
+    /**
+     * The one weighted TFLite operator (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED)
+     * a Conv, ConvTranspose, Gemm or MatMul node was lowered to; null for other nodes and for a
+     * MatMul of two computed tensors. Refused when the node became several (one per group).
+     */
+    static OperatorInfo weightedOperator(TfliteModel model, Map<String, List<OperatorInfo>> byOrigin, Node n) {
+        if (!n.is("Conv") && !n.is("ConvTranspose") && !n.is("Gemm") && !n.is("MatMul")) {
+            return null;
+        }
+        List<OperatorInfo> weighted = new ArrayList<>();
+        for (OperatorInfo op : byOrigin.getOrDefault(n.name(), List.of())) {
+            if (WeightLayout.of(op.opName(), n.opType(), false) != null) {
+                weighted.add(op);
+            }
+        }
+        if (weighted.size() > 1) {
+            throw refuse(model, n, "was lowered to " + weighted.size() + " weighted operators (one per group);"
+                    + " one encoding cannot hold their scales: export it ungrouped or use the QNN files"
+                    + " (convert --backend qnn without --encodings-only)");
+        }
+        return weighted.isEmpty() ? null : weighted.get(0);
+    }
+
     /** Adds the weight and bias encodings of node n, lowered to op. */
     private static void params(TfliteModel model, QnnTensorMapping mapping, Node n, OperatorInfo op,
             Map<String, Entry> params, int[] floatParams) {
@@ -149,7 +158,7 @@ public final class OnnxEncodings {
     }
 
     /** The bias initializer of a Conv, ConvTranspose or Gemm (input 2), null if none. */
-    private static Value bias(Node n) {
+    static Value bias(Node n) {
         if (n.inputs().size() < 3 || n.input(2) == null || n.input(2).name().isEmpty() || !n.input(2).isConstant()) {
             return null;
         }
@@ -164,7 +173,7 @@ public final class OnnxEncodings {
         }
     }
 
-    private static Map<String, List<OperatorInfo>> operatorsByOrigin(TfliteModel model) {
+    static Map<String, List<OperatorInfo>> operatorsByOrigin(TfliteModel model) {
         List<String> origins = model.operatorOrigins();
         if (origins.isEmpty()) {
             throw new ModelException(model.label() + ": the TFLite model carries no operator origins; the encodings"
@@ -260,7 +269,7 @@ public final class OnnxEncodings {
         return p;
     }
 
-    private static ModelException refuse(TfliteModel model, Node n, String why) {
+    static ModelException refuse(TfliteModel model, Node n, String why) {
         return new ModelException(model.label() + ": node \"" + n.name() + "\" (" + n.opType() + ") " + why);
     }
 }
