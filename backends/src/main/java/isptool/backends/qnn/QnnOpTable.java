@@ -103,7 +103,7 @@ final class QnnOpTable {
                 withActivation(c, op, origin, name, "Concat",
                         List.of(QnnParam.u32("axis", Math.floorMod(o.getAxis(), rank))), ins, o.getFusedActivationFunction());
             }
-            case "TRANSPOSE" -> simple(c, op, origin, name, "Transpose", List.of(u32Tensor("perm", constInts(c, in.get(1)))), 1);
+            case "TRANSPOSE" -> simple(c, op, origin, name, "Transpose", List.of(u32s("perm", constInts(c, in.get(1)))), 1);
             case "MEAN" -> {
                 int rank = c.info(in.get(0)).shape().length;
                 long[] axes = constInts(c, in.get(1));
@@ -112,7 +112,7 @@ final class QnnOpTable {
                 }
                 ReducerOptionsT o = (ReducerOptionsT) op.options();
                 simple(c, op, origin, name, "ReduceMean",
-                        List.of(u32Tensor("axes", axes), QnnParam.bool("keep_dims", o != null && o.getKeepDims())), 1);
+                        List.of(u32s("axes", axes), QnnParam.bool("keep_dims", o != null && o.getKeepDims())), 1);
             }
             case "AVERAGE_POOL_2D", "MAX_POOL_2D" -> pool(c, op, origin, name);
             case "SOFTMAX" -> {
@@ -162,32 +162,23 @@ final class QnnOpTable {
         }
     }
 
+    /** The options CONV_2D and DEPTHWISE_CONV_2D share, read once for either. */
+    private record ConvOptions(int strideH, int strideW, int dilationH, int dilationW, byte padding, byte activation) {
+        static ConvOptions of(Object o) {
+            if (o instanceof DepthwiseConv2DOptionsT d) {
+                return new ConvOptions(d.getStrideH(), d.getStrideW(), d.getDilationHFactor(), d.getDilationWFactor(),
+                        d.getPadding(), d.getFusedActivationFunction());
+            }
+            Conv2DOptionsT c = (Conv2DOptionsT) o;
+            return new ConvOptions(c.getStrideH(), c.getStrideW(), c.getDilationHFactor(), c.getDilationWFactor(),
+                    c.getPadding(), c.getFusedActivationFunction());
+        }
+    }
+
     /** CONV_2D (OHWI -> HWIO, with group) and DEPTHWISE_CONV_2D ([1,kh,kw,C] -> [kh,kw,1,C], no group). */
     private static void conv(TfliteToQnn c, OperatorInfo op, String origin, String name) {
         boolean depthwise = op.opName().equals("DEPTHWISE_CONV_2D");
-        int strideH;
-        int strideW;
-        int dh;
-        int dw;
-        byte padding;
-        byte act;
-        if (depthwise) {
-            DepthwiseConv2DOptionsT o = (DepthwiseConv2DOptionsT) op.options();
-            strideH = o.getStrideH();
-            strideW = o.getStrideW();
-            dh = o.getDilationHFactor();
-            dw = o.getDilationWFactor();
-            padding = o.getPadding();
-            act = o.getFusedActivationFunction();
-        } else {
-            Conv2DOptionsT o = (Conv2DOptionsT) op.options();
-            strideH = o.getStrideH();
-            strideW = o.getStrideW();
-            dh = o.getDilationHFactor();
-            dw = o.getDilationWFactor();
-            padding = o.getPadding();
-            act = o.getFusedActivationFunction();
-        }
+        ConvOptions o = ConvOptions.of(op.options());
         List<Integer> in = op.inputs();
         long[] x = c.info(in.get(0)).shape();
         long[] w = c.info(in.get(1)).shape();
@@ -196,12 +187,13 @@ final class QnnOpTable {
         List<String> ins = new ArrayList<>(List.of(c.input(in.get(0)),
                 c.staticTensor(in.get(1), (t, n) -> c.mapping.weights(t, n, perm))));
         bias(c, op, ins);
-        List<QnnParam> params = new ArrayList<>(List.of(u32s("dilation", dh, dw),
-                padAmount(padding, x, y, w[1], w[2], strideH, strideW, dh, dw), u32s("stride", strideH, strideW)));
+        List<QnnParam> params = new ArrayList<>(List.of(u32s("dilation", o.dilationH(), o.dilationW()),
+                padAmount(o.padding(), x, y, w[1], w[2], o.strideH(), o.strideW(), o.dilationH(), o.dilationW()),
+                u32s("stride", o.strideH(), o.strideW())));
         if (!depthwise) {
             params.add(QnnParam.u32("group", x[3] / w[3]));
         }
-        withActivation(c, op, origin, name, depthwise ? "DepthWiseConv2d" : "Conv2d", params, ins, act);
+        withActivation(c, op, origin, name, depthwise ? "DepthWiseConv2d" : "Conv2d", params, ins, o.activation());
     }
 
     private static void transposeConv(TfliteToQnn c, OperatorInfo op, String origin, String name) {
@@ -228,7 +220,7 @@ final class QnnOpTable {
                 crop[2 * a + 1] = total - crop[2 * a];
             }
         }
-        List<QnnParam> params = List.of(u32Tensor("output_padding", extra),
+        List<QnnParam> params = List.of(u32s("output_padding", extra),
                 QnnParam.tensor("pad_amount", UINT_32, new int[] {2, 2}, crop),
                 u32s("stride", o.getStrideH(), o.getStrideW()), QnnParam.u32("group", 1));
         withActivation(c, op, origin, name, "TransposeConv2d", params, ins, o.getFusedActivationFunction());
@@ -380,10 +372,6 @@ final class QnnOpTable {
     }
 
     private static QnnParam u32s(String name, long... v) {
-        return QnnParam.tensor(name, UINT_32, new int[] {v.length}, v);
-    }
-
-    private static QnnParam u32Tensor(String name, long[] v) {
         return QnnParam.tensor(name, UINT_32, new int[] {v.length}, v);
     }
 
