@@ -13,7 +13,7 @@ public record QnnNodeVerdict(int index, String name, String type, String onnxNod
         List<Refusal> refusals, List<Refusal> cautions) {
     /** The refusals in one line: "reason [source]; reason [source]". */
     public String reasons() {
-        return String.join("; ", refusals.stream().map(r -> r.reason() + " [" + r.source() + "]").toList());
+        return Refusal.inLine(refusals);
     }
 
     public Map<String, Object> toJson() {
