@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * files, compile- and link-checked, and run in the quantization simulator with weights read back from NAME.bin: float32 must match onnxruntime
  * beyond 100 dB, and a quantized graph's PSNR against onnxruntime float32 must match the TFLite
  * interpreter's PSNR on the model it came from (same held-out smooth images); every quantized
- * graph must pass the HTP v73 rules (QnnGraphCheck).
+ * graph and the float16 graph must pass the HTP v73 rules (QnnGraphCheck), the float16 one fail
+ * v68's.
  */
 class QnnTestdataTest {
     /**
@@ -50,7 +51,7 @@ class QnnTestdataTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"syenet_isp", "mai_isp", "csanet_like", "unet_small", "ecbsr", "fsrcnn", "sensitive_net",
-            "repvgg", "acnet", "mobileone", "dbb", "qarepvgg", "seq_zero_pad", "mobilenet_v2", "nafnet_like"})
+            "repvgg", "acnet", "mobileone", "dbb", "qarepvgg", "seq_zero_pad", "mobilenet_v2", "nafnet_like", "syenet_sr"})
     void int8AndInt16x8MatchTheTfliteInterpreter(String net) throws Exception {
         QuantFixture f = QuantFixture.testdata(net, tmp);
         QnnGraph fp32 = qnn(f.floatModel, net);
@@ -63,6 +64,10 @@ class QnnTestdataTest {
                 .mapToDouble(Comparison::psnr).min().orElseThrow();
         System.out.printf(Locale.ROOT, "qnn %s FP32: quantsim %.1f dB%n", net, exact);
         assertTrue(exact > 100, net + " fp32 quantsim PSNR " + exact);
+        QnnGraph fp16 = TfliteToQnn.convert(TfliteModel.open(f.floatModel), net, QnnDataType.FLOAT_16);
+        assertTrue(QnnGraphCheck.run(fp16, Target.byName("htp-v73")).runs(), net + " fp16 on htp-v73");
+        assertTrue(QnnGraphCheck.run(fp16, Target.byName("htp-v68")).refused().size() == fp16.nodes().size(),
+                net + " fp16 on htp-v68: every node refused (no float16 before v69)");
         for (Precision p : new Precision[] {Precision.INT8, Precision.INT16X8}) {
             Path model = quantized(f, p);
             QnnGraph q = qnn(model, net);
