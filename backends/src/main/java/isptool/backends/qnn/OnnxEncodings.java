@@ -31,7 +31,7 @@ import java.util.Set;
  * dimension (Conv: 0 of [Cout, Cin/g, kh, kw]; ConvTranspose: 1 of [Cin, Cout/g, kh, kw]); the
  * bias becomes SFIXED_POINT_32 with the ONNX initializer's own scale (QNN.md sec. 3): the
  * converter quantizes that initializer, not TFLite's bias, which bias correction may have moved
- * (that correction is not carried over).</li>
+ * (CorrectedBiases writes the corrected values into the initializers first).</li>
  * </ul>
  * Refused, naming the node: a node lowered to several weighted operators (grouped ConvTranspose:
  * one encoding cannot hold per-group scales on its Cout/g axis), a Gemm whose alpha or beta the
@@ -65,24 +65,10 @@ public final class OnnxEncodings {
         int[] floatParams = {0};
         Map<String, List<OperatorInfo>> byOrigin = operatorsByOrigin(model);
         for (Node n : g.nodes()) {
-            if (!n.is("Conv") && !n.is("ConvTranspose") && !n.is("Gemm") && !n.is("MatMul")) {
-                continue;
+            OperatorInfo op = weightedOperator(model, byOrigin, n);
+            if (op != null) {
+                params(model, mapping, n, op, params, floatParams);
             }
-            List<OperatorInfo> weighted = new ArrayList<>();
-            for (OperatorInfo op : byOrigin.getOrDefault(n.name(), List.of())) {
-                if (WeightLayout.of(op.opName(), n.opType(), false) != null) {
-                    weighted.add(op);
-                }
-            }
-            if (weighted.isEmpty()) {
-                continue; // a MatMul of two computed tensors (BATCH_MATMUL): no weight
-            }
-            if (weighted.size() > 1) {
-                throw refuse(model, n, "was lowered to " + weighted.size() + " weighted operators (one per group);"
-                        + " one encoding cannot hold their scales: export it ungrouped or use the QNN files"
-                        + " (convert --backend qnn without --encodings-only)");
-            }
-            params(model, mapping, n, weighted.get(0), params, floatParams);
         }
         Map<Integer, String> borders = floatBorders(model, computed);
         List<Entry> activations = new ArrayList<>();
@@ -92,14 +78,22 @@ public final class OnnxEncodings {
             if (t.isConstant() || t.quantization() == null || QnnTensorMapping.isFloat(t)) {
                 continue;
             }
-            String key = computed.contains(t.name()) ? t.name() : borders.get(t.index());
-            if (key == null) {
+            List<String> keys = new ArrayList<>();
+            if (computed.contains(t.name())) {
+                keys.add(t.name());
+            }
+            if (borders.containsKey(t.index())) {
+                keys.add(borders.get(t.index()));
+            }
+            if (keys.isEmpty()) {
                 tfliteOnly++;
                 continue;
             }
             QnnTensor q = mapping.activation(t, t.name(), QnnTensor.Kind.NATIVE);
-            if (q.encoding() != null && q.type().isFixedPoint() && keyed.add(key)) {
-                activations.add(new Entry(key, q.type(), q.encoding()));
+            for (String key : keys) {
+                if (q.encoding() != null && q.type().isFixedPoint() && keyed.add(key)) {
+                    activations.add(new Entry(key, q.type(), q.encoding()));
+                }
             }
         }
         int onnxUnquantized = 0;
@@ -109,6 +103,29 @@ public final class OnnxEncodings {
             }
         }
         return new Result(activations, List.copyOf(params.values()), tfliteOnly, onnxUnquantized, floatParams[0]);
+    }
+
+    /**
+     * The one weighted TFLite operator (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED)
+     * a Conv, ConvTranspose, Gemm or MatMul node was lowered to; null for other nodes and for a
+     * MatMul of two computed tensors. Refused when the node became several (one per group).
+     */
+    static OperatorInfo weightedOperator(TfliteModel model, Map<String, List<OperatorInfo>> byOrigin, Node n) {
+        if (!n.is("Conv") && !n.is("ConvTranspose") && !n.is("Gemm") && !n.is("MatMul")) {
+            return null;
+        }
+        List<OperatorInfo> weighted = new ArrayList<>();
+        for (OperatorInfo op : byOrigin.getOrDefault(n.name(), List.of())) {
+            if (WeightLayout.of(op.opName(), n.opType(), false) != null) {
+                weighted.add(op);
+            }
+        }
+        if (weighted.size() > 1) {
+            throw refuse(model, n, "was lowered to " + weighted.size() + " weighted operators (one per group);"
+                    + " one encoding cannot hold their scales: export it ungrouped or use the QNN files"
+                    + " (convert --backend qnn without --encodings-only)");
+        }
+        return weighted.isEmpty() ? null : weighted.get(0);
     }
 
     /** Adds the weight and bias encodings of node n, lowered to op. */
@@ -141,7 +158,7 @@ public final class OnnxEncodings {
     }
 
     /** The bias initializer of a Conv, ConvTranspose or Gemm (input 2), null if none. */
-    private static Value bias(Node n) {
+    static Value bias(Node n) {
         if (n.inputs().size() < 3 || n.input(2) == null || n.input(2).name().isEmpty() || !n.input(2).isConstant()) {
             return null;
         }
@@ -156,7 +173,7 @@ public final class OnnxEncodings {
         }
     }
 
-    private static Map<String, List<OperatorInfo>> operatorsByOrigin(TfliteModel model) {
+    static Map<String, List<OperatorInfo>> operatorsByOrigin(TfliteModel model) {
         List<String> origins = model.operatorOrigins();
         if (origins.isEmpty()) {
             throw new ModelException(model.label() + ": the TFLite model carries no operator origins; the encodings"
@@ -176,6 +193,14 @@ public final class OnnxEncodings {
      * Integer tensors that carry an ONNX value kept float at the model's borders (io float32,
      * --float-ops): a QUANTIZE's output holds its float input's values, a DEQUANTIZE's input its
      * float output's. Tensor index to the ONNX name.
+     *
+     * <p>A DEQUANTIZE whose float output no ONNX value names, read only by a chain of
+     * data-movement ops (DEPTH_TO_SPACE, SPACE_TO_DEPTH, RESHAPE, TRANSPOSE), lends its input's
+     * encoding to the last named value of that chain: an int16x8 model keeps a PixelShuffle in
+     * float (TFLite has no int16 DEPTH_TO_SPACE), so syenet_isp's output was never quantized by
+     * TFLite and had no activation encoding; moving elements leaves each value as it was, so the
+     * encoding before the move is the one after it, as the QNN files have it
+     * (DequantizeAfterDataMovement).
      */
     private static Map<Integer, String> floatBorders(TfliteModel model, Set<String> computed) {
         Map<Integer, String> m = new LinkedHashMap<>();
@@ -188,11 +213,38 @@ public final class OnnxEncodings {
             TensorInfo out = model.tensor(op.outputs().get(0));
             TensorInfo named = quantize ? in : out;
             TensorInfo integer = quantize ? out : in;
+            if (!quantize && !computed.contains(named.name())) {
+                named = afterDataMovement(model, named, computed);
+            }
             if (!in.isConstant() && QnnTensorMapping.isFloat(named) && computed.contains(named.name())) {
                 m.put(integer.index(), named.name());
             }
         }
         return m;
+    }
+
+    private static final Set<String> DATA_MOVEMENT = Set.of("DEPTH_TO_SPACE", "SPACE_TO_DEPTH", "RESHAPE",
+            "TRANSPOSE");
+
+    /** The output of the chain of sole-reader data-movement ops from t that ends at an ONNX value; t if none. */
+    private static TensorInfo afterDataMovement(TfliteModel model, TensorInfo t, Set<String> computed) {
+        TensorInfo at = t;
+        while (!computed.contains(at.name())) {
+            OperatorInfo reader = null;
+            for (OperatorInfo op : model.operators()) {
+                if (op.inputs().contains(at.index())) {
+                    if (reader != null) {
+                        return t;
+                    }
+                    reader = op;
+                }
+            }
+            if (reader == null || !DATA_MOVEMENT.contains(reader.opName()) || reader.inputs().get(0) != at.index()) {
+                return t;
+            }
+            at = model.tensor(reader.outputs().get(0));
+        }
+        return at;
     }
 
     /** Names of the graph's inputs and of every node output. */
@@ -217,7 +269,7 @@ public final class OnnxEncodings {
         return p;
     }
 
-    private static ModelException refuse(TfliteModel model, Node n, String why) {
+    static ModelException refuse(TfliteModel model, Node n, String why) {
         return new ModelException(model.label() + ": node \"" + n.name() + "\" (" + n.opType() + ") " + why);
     }
 }

@@ -6,11 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns TFLite's int16x8 PReLU (MUL by the slope, then MAXIMUM with the input) back into one
- * Prelu node: ElementWiseBinary, which MAXIMUM needs, is CPU-only in the SDK's op support table
- * (QNN.md sec. 5), Prelu is not.
+ * Turns TFLite's int16x8 PReLU (MUL by the slope, then MAXIMUM with the input) back into the one
+ * Prelu node the network had: one node and one intermediate tensor fewer, and one rounding less.
  *
- * <p>Before: {@code m = ElementWiseMultiply(x, a)}, {@code y = ElementWiseBinary[MAXIMUM](x, m)}
+ * <p>Before: {@code m = ElementWiseMultiply(x, a)}, {@code y = ElementWiseMaximum(x, m)}
  * (either operand order), a STATIC. After: {@code y = Prelu(x, a)}.
  *
  * <p>Math: for {@code 0 <= a <= 1}, {@code max(x, a x) = x} when {@code x >= 0} and {@code a x}
@@ -30,7 +29,7 @@ final class PreluFromMaximum {
         List<QnnNode> nodes = new ArrayList<>(g.nodes());
         for (int i = 0; i < nodes.size(); i++) {
             QnnNode max = nodes.get(i);
-            if (!max.type().equals("ElementWiseBinary") || max.param("operation").value() != 10) {
+            if (!max.type().equals("ElementWiseMaximum")) {
                 continue;
             }
             for (int side = 0; side < 2; side++) {

@@ -28,12 +28,15 @@ final class QnnKernels {
             case "Conv2d", "DepthWiseConv2d" -> QnnConvKernels.conv(n, x, in.get(1), in.size() > 2 ? in.get(2) : null, outDims, y);
             case "TransposeConv2d" -> QnnConvKernels.transposeConv(n, x, in.get(1), in.size() > 2 ? in.get(2) : null, outDims, y);
             case "FullyConnected" -> QnnConvKernels.fullyConnected(x, in.get(1), in.size() > 2 ? in.get(2) : null, y);
-            case "ElementWiseAdd" -> binary(x, in.get(1), outDims, y, 0);
-            case "ElementWiseBinary" -> binary(x, in.get(1), outDims, y, (int) n.param("operation").value());
-            case "ElementWiseMultiply" -> binary(x, in.get(1), outDims, y, 13);
-            case "ElementWiseSubtract" -> binary(x, in.get(1), outDims, y, 18);
-            case "Prelu" -> binary(x, in.get(1), outDims, y, -1);
-            case "Relu", "ReluMinMax", "Sigmoid", "Tanh", "HardSwish", "Gelu" -> unary(n, x, y);
+            case "ElementWiseAdd" -> binary(x, in.get(1), outDims, y, Double::sum);
+            case "ElementWiseSubtract" -> binary(x, in.get(1), outDims, y, (u, v) -> u - v);
+            case "ElementWiseMultiply" -> binary(x, in.get(1), outDims, y, (u, v) -> u * v);
+            case "ElementWiseDivide" -> binary(x, in.get(1), outDims, y, (u, v) -> u / v);
+            case "ElementWiseMaximum" -> binary(x, in.get(1), outDims, y, Math::max);
+            case "ElementWiseMinimum" -> binary(x, in.get(1), outDims, y, Math::min);
+            case "Prelu" -> binary(x, in.get(1), outDims, y, (u, v) -> u >= 0 ? u : u * v);
+            case "Relu", "ReluMinMax", "Sigmoid", "Tanh", "HardSwish", "Gelu", "ElementWiseSquareRoot",
+                    "ElementWiseRsqrt" -> unary(n, x, y);
             case "Reshape", "Quantize", "Dequantize", "Convert" -> System.arraycopy(x.v, 0, y, 0, y.length);
             case "DepthToSpace" -> shuffle(x.v, outDims, y, (int) n.param("block_size").longValue(0),
                     n.param("mode") != null && n.param("mode").value() == 1, false);
@@ -69,8 +72,8 @@ final class QnnKernels {
         return s;
     }
 
-    /** Numpy-broadcast binary op: operation codes of ElementWiseBinary; -1 = Prelu (a >= 0 ? a : a * b). */
-    private static void binary(Arr a, Arr b, int[] od, double[] y, int op) {
+    /** Numpy-broadcast binary op f(a, b). */
+    private static void binary(Arr a, Arr b, int[] od, double[] y, java.util.function.DoubleBinaryOperator f) {
         int[] ia = broadcastStrides(a.dims, od);
         int[] ib = broadcastStrides(b.dims, od);
         int[] idx = new int[od.length];
@@ -80,18 +83,7 @@ final class QnnKernels {
                 pa += idx[d] * ia[d];
                 pb += idx[d] * ib[d];
             }
-            double u = a.v[pa], v = b.v[pb];
-            y[k] = switch (op) {
-                case 0 -> u + v;
-                case 2 -> u / v;
-                case 10 -> Math.max(u, v);
-                case 11 -> Math.min(u, v);
-                case 13 -> u * v;
-                case 18 -> u - v;
-                case -1 -> u >= 0 ? u : u * v;
-                default -> throw new ModelException("quantization simulator: ElementWiseBinary operation " + op
-                        + " is not simulated");
-            };
+            y[k] = f.applyAsDouble(a.v[pa], b.v[pb]);
             for (int d = od.length - 1; d >= 0 && ++idx[d] == od[d]; d--) {
                 idx[d] = 0;
             }
@@ -118,6 +110,8 @@ final class QnnKernels {
                 case "Sigmoid" -> 1 / (1 + Math.exp(-v));
                 case "Tanh" -> Math.tanh(v);
                 case "HardSwish" -> v * Math.max(0, Math.min(6, v + 3)) / 6;
+                case "ElementWiseSquareRoot" -> Math.sqrt(v);
+                case "ElementWiseRsqrt" -> 1 / Math.sqrt(v);
                 default -> 0.5 * v * (1 + erf(v / Math.sqrt(2)));
             };
         }

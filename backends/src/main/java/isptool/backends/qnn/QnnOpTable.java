@@ -37,7 +37,12 @@ import org.tensorflow.lite.schema.TransposeConvOptionsT;
  * bottom/right the rest (TFLite's rule); VALID: 0.</li>
  * <li>DEPTH_TO_SPACE is DCR (mode 0); SLICE and STRIDED_SLICE become StridedSlice with explicit
  * ranges (masks resolved here, so only shrink_axes remains).</li>
- * <li>MAXIMUM/MINIMUM/DIV become ElementWiseBinary (no classic op for them in QNN.md).</li>
+ * <li>MAXIMUM, MINIMUM, DIV, SQRT, RSQRT become the classic ElementWiseMaximum, ElementWiseMinimum,
+ * ElementWiseDivide (in0 / in1), ElementWiseSquareRoot and ElementWiseRsqrt (one input): no
+ * parameters, output of in[0]'s type. Not in QNN.md; facts from the SDK 2.13 op definitions
+ * (peyer/qcom_qnn {@code docs/QNN/OpDef/MasterOpDef.html}), whose support table
+ * ({@code docs/QNN/OpDef/SupportedOps.html}) marks all five for the HTP backend, where the
+ * ElementWiseBinary form is marked for no backend.</li>
  * </ul>
  * Anything else is refused.
  */
@@ -64,15 +69,20 @@ final class QnnOpTable {
             case "ADD" -> binary(c, op, origin, name, "ElementWiseAdd");
             case "SUB" -> binary(c, op, origin, name, "ElementWiseSubtract");
             case "MUL" -> binary(c, op, origin, name, "ElementWiseMultiply");
-            case "MAXIMUM" -> elementWiseBinary(c, op, origin, name, 10);
-            case "MINIMUM" -> elementWiseBinary(c, op, origin, name, 11);
-            case "DIV" -> elementWiseBinary(c, op, origin, name, 2);
+            case "MAXIMUM" -> binary(c, op, origin, name, "ElementWiseMaximum");
+            case "MINIMUM" -> binary(c, op, origin, name, "ElementWiseMinimum");
+            case "DIV" -> binary(c, op, origin, name, "ElementWiseDivide");
+            case "SQRT" -> simple(c, op, origin, name, "ElementWiseSquareRoot", List.of(), 1);
+            case "RSQRT" -> simple(c, op, origin, name, "ElementWiseRsqrt", List.of(), 1);
             case "PRELU" -> simple(c, op, origin, name, "Prelu", List.of(), 2);
             case "RELU" -> simple(c, op, origin, name, "Relu", List.of(), 1);
             case "RELU6" -> simple(c, op, origin, name, "ReluMinMax", reluMinMax(0, 6), 1);
             case "RELU_N1_TO_1" -> simple(c, op, origin, name, "ReluMinMax", reluMinMax(-1, 1), 1);
             case "RELU_0_TO_1" -> simple(c, op, origin, name, "ReluMinMax", reluMinMax(0, 1), 1);
-            case "LOGISTIC" -> simple(c, op, origin, name, "Sigmoid", List.of(), 1);
+            case "LOGISTIC" -> {
+                simple(c, op, origin, name, "Sigmoid", List.of(), 1);
+                sigmoidOutputEncoding(c, op.outputs().get(0));
+            }
             case "TANH" -> simple(c, op, origin, name, "Tanh", List.of(), 1);
             case "HARD_SWISH" -> simple(c, op, origin, name, "HardSwish", List.of(), 1);
             case "GELU" -> simple(c, op, origin, name, "Gelu", List.of(), 1);
@@ -93,7 +103,7 @@ final class QnnOpTable {
                 withActivation(c, op, origin, name, "Concat",
                         List.of(QnnParam.u32("axis", Math.floorMod(o.getAxis(), rank))), ins, o.getFusedActivationFunction());
             }
-            case "TRANSPOSE" -> simple(c, op, origin, name, "Transpose", List.of(u32Tensor("perm", constInts(c, in.get(1)))), 1);
+            case "TRANSPOSE" -> simple(c, op, origin, name, "Transpose", List.of(u32s("perm", constInts(c, in.get(1)))), 1);
             case "MEAN" -> {
                 int rank = c.info(in.get(0)).shape().length;
                 long[] axes = constInts(c, in.get(1));
@@ -102,7 +112,7 @@ final class QnnOpTable {
                 }
                 ReducerOptionsT o = (ReducerOptionsT) op.options();
                 simple(c, op, origin, name, "ReduceMean",
-                        List.of(u32Tensor("axes", axes), QnnParam.bool("keep_dims", o != null && o.getKeepDims())), 1);
+                        List.of(u32s("axes", axes), QnnParam.bool("keep_dims", o != null && o.getKeepDims())), 1);
             }
             case "AVERAGE_POOL_2D", "MAX_POOL_2D" -> pool(c, op, origin, name);
             case "SOFTMAX" -> {
@@ -152,32 +162,23 @@ final class QnnOpTable {
         }
     }
 
+    /** The options CONV_2D and DEPTHWISE_CONV_2D share, read once for either. */
+    private record ConvOptions(int strideH, int strideW, int dilationH, int dilationW, byte padding, byte activation) {
+        static ConvOptions of(Object o) {
+            if (o instanceof DepthwiseConv2DOptionsT d) {
+                return new ConvOptions(d.getStrideH(), d.getStrideW(), d.getDilationHFactor(), d.getDilationWFactor(),
+                        d.getPadding(), d.getFusedActivationFunction());
+            }
+            Conv2DOptionsT c = (Conv2DOptionsT) o;
+            return new ConvOptions(c.getStrideH(), c.getStrideW(), c.getDilationHFactor(), c.getDilationWFactor(),
+                    c.getPadding(), c.getFusedActivationFunction());
+        }
+    }
+
     /** CONV_2D (OHWI -> HWIO, with group) and DEPTHWISE_CONV_2D ([1,kh,kw,C] -> [kh,kw,1,C], no group). */
     private static void conv(TfliteToQnn c, OperatorInfo op, String origin, String name) {
         boolean depthwise = op.opName().equals("DEPTHWISE_CONV_2D");
-        int strideH;
-        int strideW;
-        int dh;
-        int dw;
-        byte padding;
-        byte act;
-        if (depthwise) {
-            DepthwiseConv2DOptionsT o = (DepthwiseConv2DOptionsT) op.options();
-            strideH = o.getStrideH();
-            strideW = o.getStrideW();
-            dh = o.getDilationHFactor();
-            dw = o.getDilationWFactor();
-            padding = o.getPadding();
-            act = o.getFusedActivationFunction();
-        } else {
-            Conv2DOptionsT o = (Conv2DOptionsT) op.options();
-            strideH = o.getStrideH();
-            strideW = o.getStrideW();
-            dh = o.getDilationHFactor();
-            dw = o.getDilationWFactor();
-            padding = o.getPadding();
-            act = o.getFusedActivationFunction();
-        }
+        ConvOptions o = ConvOptions.of(op.options());
         List<Integer> in = op.inputs();
         long[] x = c.info(in.get(0)).shape();
         long[] w = c.info(in.get(1)).shape();
@@ -186,12 +187,13 @@ final class QnnOpTable {
         List<String> ins = new ArrayList<>(List.of(c.input(in.get(0)),
                 c.staticTensor(in.get(1), (t, n) -> c.mapping.weights(t, n, perm))));
         bias(c, op, ins);
-        List<QnnParam> params = new ArrayList<>(List.of(u32s("dilation", dh, dw),
-                padAmount(padding, x, y, w[1], w[2], strideH, strideW, dh, dw), u32s("stride", strideH, strideW)));
+        List<QnnParam> params = new ArrayList<>(List.of(u32s("dilation", o.dilationH(), o.dilationW()),
+                padAmount(o.padding(), x, y, w[1], w[2], o.strideH(), o.strideW(), o.dilationH(), o.dilationW()),
+                u32s("stride", o.strideH(), o.strideW())));
         if (!depthwise) {
             params.add(QnnParam.u32("group", x[3] / w[3]));
         }
-        withActivation(c, op, origin, name, depthwise ? "DepthWiseConv2d" : "Conv2d", params, ins, act);
+        withActivation(c, op, origin, name, depthwise ? "DepthWiseConv2d" : "Conv2d", params, ins, o.activation());
     }
 
     private static void transposeConv(TfliteToQnn c, OperatorInfo op, String origin, String name) {
@@ -218,7 +220,7 @@ final class QnnOpTable {
                 crop[2 * a + 1] = total - crop[2 * a];
             }
         }
-        List<QnnParam> params = List.of(u32Tensor("output_padding", extra),
+        List<QnnParam> params = List.of(u32s("output_padding", extra),
                 QnnParam.tensor("pad_amount", UINT_32, new int[] {2, 2}, crop),
                 u32s("stride", o.getStrideH(), o.getStrideW()), QnnParam.u32("group", 1));
         withActivation(c, op, origin, name, "TransposeConv2d", params, ins, o.getFusedActivationFunction());
@@ -237,6 +239,20 @@ final class QnnOpTable {
         }
         withActivation(c, op, origin, name, avg ? "PoolAvg2d" : "PoolMax2d", params,
                 List.of(c.input(op.inputs().get(0))), o.getFusedActivationFunction());
+    }
+
+    /**
+     * A 16-bit Sigmoid output gets the encoding HTP fixes for it, scale 1/65536, offset 0 (SDK 2.13
+     * HtpOpDefSupplement, Sigmoid): [0, 1) in place of TFLite's int16 [-1, 1) at 1/32768, so every
+     * value TFLite can hold there is kept, at twice the resolution. Readers use the tensor's own encoding.
+     */
+    private static void sigmoidOutputEncoding(TfliteToQnn c, int output) {
+        String y = c.produced(output);
+        QnnTensor t = c.tensors.get(y);
+        if (t.type() == QnnDataType.UFIXED_POINT_16) {
+            c.tensors.put(y, new QnnTensor(t.name(), t.source(), t.kind(), t.type(), t.dims(),
+                    QnnEncoding.perTensor(1 / 65536.0, 0), t.data()));
+        }
     }
 
     private static void stridedSlice(TfliteToQnn c, OperatorInfo op, String origin, String name) {
@@ -304,11 +320,6 @@ final class QnnOpTable {
                 List.of(c.input(op.inputs().get(0)), c.input(op.inputs().get(1))), act);
     }
 
-    private static void elementWiseBinary(TfliteToQnn c, OperatorInfo op, String origin, String name, int operation) {
-        withActivation(c, op, origin, name, "ElementWiseBinary", List.of(QnnParam.u32("operation", operation)),
-                List.of(c.input(op.inputs().get(0)), c.input(op.inputs().get(1))), (byte) 0);
-    }
-
     /** An op whose first n inputs are data inputs (the rest shape constants folded into params). */
     private static void simple(TfliteToQnn c, OperatorInfo op, String origin, String name, String type,
             List<QnnParam> params, int n) {
@@ -361,10 +372,6 @@ final class QnnOpTable {
     }
 
     private static QnnParam u32s(String name, long... v) {
-        return QnnParam.tensor(name, UINT_32, new int[] {v.length}, v);
-    }
-
-    private static QnnParam u32Tensor(String name, long[] v) {
         return QnnParam.tensor(name, UINT_32, new int[] {v.length}, v);
     }
 

@@ -110,6 +110,11 @@ public final class TfliteToQnn {
         return n;
     }
 
+    /** The QNN name of a TFLite tensor already added (an input, a constant or an operator output). */
+    String produced(int index) {
+        return produced.get(index);
+    }
+
     /** A NATIVE tensor like the output at index (same type, dims, encoding), for a pre-activation value. */
     String intermediate(int index, String suffix) {
         TensorInfo t = model.tensor(index);

@@ -49,8 +49,9 @@ final class HtpRules {
         b.op(qnn("FullyConnected"), "FULLY_CONNECTED");
         b.op(qnn("MatMul"), "BATCH_MATMUL");
         b.op(qnn("ElementWiseAdd / ElementWiseMultiply / ElementWiseSubtract"), "ADD MUL SUB");
-        b.op("DIV MAXIMUM MINIMUM", unsupported("becomes QNN ElementWiseBinary, which SupportedOps (2.13) lists for"
-                + " the CPU backend only"));
+        b.op(HtpQnnOps.SUPPORTED_OPS + ": QNN ElementWiseDivide / ElementWiseMaximum / ElementWiseMinimum",
+                "DIV MAXIMUM MINIMUM");
+        b.op(HtpQnnOps.SUPPORTED_OPS + ": QNN ElementWiseSquareRoot / ElementWiseRsqrt", "SQRT RSQRT");
         b.op("ELU", unsupported("becomes QNN ElementWiseNeuron, which SupportedOps (2.13) lists for the CPU"
                 + " backend only"));
         b.op(qnn("Relu"), "RELU");
@@ -75,7 +76,7 @@ final class HtpRules {
         b.op(qnn("StridedSlice"), "STRIDED_SLICE SLICE");
         b.op(qnn("Pad"), "PAD PADV2 MIRROR_PAD");
         b.op(qnn("Quantize / Dequantize"), "QUANTIZE DEQUANTIZE");
-        b.op("EXP LOG ABS SQRT RSQRT POW NEG FLOOR CEIL SIGN SQUARE SQUARED_DIFFERENCE SUM REDUCE_MAX REDUCE_MIN"
+        b.op("EXP LOG ABS POW NEG FLOOR CEIL SIGN SQUARE SQUARED_DIFFERENCE SUM REDUCE_MAX REDUCE_MIN"
                         + " REDUCE_PROD GATHER TILE SPLIT SPLIT_V ADD_N LOG_SOFTMAX LOCAL_RESPONSE_NORMALIZATION",
                 unsupported("no QNN op for it in isptool's QNN facts (QNN.md §5); not known to run on HTP"));
         return b.build();

@@ -11,7 +11,7 @@ import java.util.Map;
 public record OpVerdict(int index, String op, String onnxNode, boolean runs, List<Refusal> refusals, String swap) {
     /** The refusals in one line: "reason [source]; reason [source]". */
     public String reasons() {
-        return String.join("; ", refusals.stream().map(r -> r.reason() + " [" + r.source() + "]").toList());
+        return Refusal.inLine(refusals);
     }
 
     public Map<String, Object> toJson() {

@@ -66,4 +66,23 @@ class OnnxEncodingsTest {
         assertTrue(e.getMessage().contains("node \"t\" (ConvTranspose) was lowered to 2 weighted operators"),
                 e.getMessage());
     }
+
+    /**
+     * int16x8 TFLite keeps DepthToSpace in float (DEQUANTIZE before it): its ONNX output, the graph
+     * output here, still gets the encoding of the value it moves, as the QNN files give it.
+     */
+    @Test
+    void int16x8OutputAfterAFloatDepthToSpaceHasTheEncodingOfItsInput() throws Exception {
+        SmallGraph s = new SmallGraph(1, 3, 8, 8);
+        QuantFixture f = s.finish(s.node("DepthToSpace", "d2s", n -> n.set("blocksize", 2L).set("mode", "DCR"),
+                s.conv("c", s.input(), 12, 3)), tmp);
+        TfliteModel model = TfliteModel.open(QnnTestdataTest.quantized(f, Precision.INT16X8));
+        assertTrue(model.operators().stream().anyMatch(op -> op.opName().equals("DEPTH_TO_SPACE")
+                && QnnTensorMapping.isFloat(model.tensor(op.outputs().get(0)))), "TFLite's DEPTH_TO_SPACE runs in float");
+        Map<String, OnnxEncodings.Entry> acts = OnnxEncodings.of(f.g, model).activations().stream()
+                .collect(Collectors.toMap(OnnxEncodings.Entry::name, e -> e));
+        assertTrue(acts.containsKey("y"), acts.keySet().toString());
+        assertEquals(QnnDataType.UFIXED_POINT_16, acts.get("y").type());
+        assertEquals(acts.get("c_out").encoding(), acts.get("y").encoding());
+    }
 }

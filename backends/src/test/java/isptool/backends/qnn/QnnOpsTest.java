@@ -1,11 +1,14 @@
 package isptool.backends.qnn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.QuantFixture;
 import isptool.backends.quant.SmallGraph;
 import isptool.backends.verify.Comparison;
+import isptool.graph.ModelException;
 import isptool.graph.Value;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -78,9 +82,9 @@ class QnnOpsTest {
         m.put("pad", Map.entry("Pad", s -> s.node("Pad", "pd", s.conv("c", s.input(), 4, 3),
                 s.g.addConstant("pads", isptool.graph.Tensor.ofLongs(new long[] {8}, new long[] {0, 0, 1, 2, 0, 0, 1, 2})))));
         m.put("softmax", Map.entry("Softmax", s -> s.node("Softmax", "sm", n -> n.set("axis", 1L), s.conv("c", s.input(), 4, 3))));
-        m.put("maximum", Map.entry("ElementWiseBinary", s -> s.node("Max", "mx", s.conv("c1", s.input(), 4, 3),
+        m.put("maximum", Map.entry("ElementWiseMaximum", s -> s.node("Max", "mx", s.conv("c1", s.input(), 4, 3),
                 s.conv("c2", s.input(), 4, 1))));
-        m.put("minimum", Map.entry("ElementWiseBinary", s -> s.node("Min", "mn", s.conv("c1", s.input(), 4, 3),
+        m.put("minimum", Map.entry("ElementWiseMinimum", s -> s.node("Min", "mn", s.conv("c1", s.input(), 4, 3),
                 s.conv("c2", s.input(), 4, 1))));
         m.put("relu6", Map.entry("ReluMinMax", s -> s.node("Clip", "cl", s.conv("c", s.input(), 4, 3),
                 s.constant("lo", new long[] {}, new float[] {0}), s.constant("hi", new long[] {}, new float[] {6}))));
@@ -91,6 +95,21 @@ class QnnOpsTest {
                 s.constant("scales", new long[] {4}, new float[] {1, 1, 2, 2}))));
         m.put("reflect_pad", Map.entry("Pad", s -> s.node("Pad", "pd", n -> n.set("mode", "reflect"), s.conv("c", s.input(), 4, 3),
                 s.g.addConstant("pads", isptool.graph.Tensor.ofLongs(new long[] {8}, new long[] {0, 0, 1, 2, 0, 0, 1, 2})))));
+        m.put("rsqrt", Map.entry("ElementWiseRsqrt", s -> {
+            Value a = s.conv("c", s.input(), 4, 3);
+            Value v = s.node("Add", "var", s.node("Mul", "sq", a, a), s.constant("eps", new long[] {}, new float[] {0.5f}));
+            return s.node("Div", "norm", a, s.node("Sqrt", "std", v));
+        }));
+        m.put("sqrt", Map.entry("ElementWiseSquareRoot", s -> {
+            Value a = s.conv("c", s.input(), 4, 3);
+            return s.node("Sqrt", "r", s.node("Add", "p", s.node("Mul", "sq", a, a),
+                    s.constant("eps", new long[] {}, new float[] {0.1f})));
+        }));
+        m.put("divide", Map.entry("ElementWiseDivide", s -> {
+            Value b = s.conv("c2", s.input(), 4, 1);
+            return s.node("Div", "q", s.conv("c1", s.input(), 4, 3), s.node("Add", "den", s.node("Mul", "sq", b, b),
+                    s.constant("one", new long[] {}, new float[] {1})));
+        }));
         return m.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue().getKey(), e.getValue().getValue()));
     }
 
@@ -119,5 +138,26 @@ class QnnOpsTest {
             assertTrue(Math.abs(qnn - tflite) <= AGREEMENT_DB, label + " " + p + ": quantsim " + qnn
                     + " dB, TFLite " + tflite + " dB");
         }
+    }
+
+    /** An operator without a row in the QNN op table is refused, naming the operator and the ONNX node it came from. */
+    @Test
+    void opWithoutQnnRowIsRefusedNamingTheOnnxNode() throws Exception {
+        SmallGraph s = new SmallGraph(1, 3, 16, 16);
+        QuantFixture f = s.finish(s.conv("out", s.node("Exp", "e", s.conv("c", s.input(), 4, 3)), 3, 1), tmp);
+        ModelException e = assertThrows(ModelException.class, () -> QnnTestdataTest.qnn(f.floatModel, "small"));
+        assertTrue(e.getMessage().contains("(EXP) from ONNX node \"e\": no QNN op for EXP"), e.getMessage());
+    }
+
+    /** TFLite's int16 LOGISTIC output (1/32768, zero point 0) is written with the encoding HTP fixes for a U16 Sigmoid. */
+    @Test
+    void int16SigmoidOutputHasTheEncodingHtpExpects() throws Exception {
+        SmallGraph s = new SmallGraph(1, 3, 16, 16);
+        QuantFixture f = s.finish(s.conv("out", s.node("Sigmoid", "sg", s.conv("c", s.input(), 4, 3)), 3, 1), tmp);
+        QnnGraph q = QnnTestdataTest.qnn(QnnTestdataTest.quantized(f, Precision.INT16X8), "small");
+        QnnNode sigmoid = q.nodes().stream().filter(n -> n.type().equals("Sigmoid")).findFirst().orElseThrow();
+        QnnTensor y = q.tensor(sigmoid.outputs().get(0));
+        assertEquals(QnnDataType.UFIXED_POINT_16, y.type());
+        assertEquals(QnnEncoding.perTensor(1 / 65536.0, 0), y.encoding());
     }
 }

@@ -1,15 +1,16 @@
 package isptool.backends.qnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import isptool.backends.quant.CalibrationMethod;
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.QuantFixture;
+import isptool.backends.target.QnnGraphCheck;
+import isptool.backends.target.QnnGraphReport;
+import isptool.backends.target.Target;
 import isptool.backends.tflite.TfliteModel;
 import isptool.backends.verify.Comparison;
-import isptool.graph.ModelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,11 +22,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every testdata net (but nafnet_like, refused at its RSQRT) in float32 and quantized as convert
- * does (int8 and int16x8), emitted as QNN files, compile- and link-checked, and run in the
- * quantization simulator with weights read back from NAME.bin: float32 must match onnxruntime
+ * Every testdata net in float32 and quantized as convert does (int8 and int16x8), emitted as QNN
+ * files, compile- and link-checked, and run in the quantization simulator with weights read back from NAME.bin: float32 must match onnxruntime
  * beyond 100 dB, and a quantized graph's PSNR against onnxruntime float32 must match the TFLite
- * interpreter's PSNR on the model it came from (same held-out smooth images).
+ * interpreter's PSNR on the model it came from (same held-out smooth images); every quantized
+ * graph and the float16 graph must pass the HTP v73 rules (QnnGraphCheck), the float16 one fail
+ * v68's.
  */
 class QnnTestdataTest {
     /**
@@ -49,7 +51,7 @@ class QnnTestdataTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"syenet_isp", "mai_isp", "csanet_like", "unet_small", "ecbsr", "fsrcnn", "sensitive_net",
-            "repvgg", "acnet", "mobileone", "dbb", "qarepvgg", "seq_zero_pad", "mobilenet_v2"})
+            "repvgg", "acnet", "mobileone", "dbb", "qarepvgg", "seq_zero_pad", "mobilenet_v2", "nafnet_like", "syenet_sr"})
     void int8AndInt16x8MatchTheTfliteInterpreter(String net) throws Exception {
         QuantFixture f = QuantFixture.testdata(net, tmp);
         QnnGraph fp32 = qnn(f.floatModel, net);
@@ -62,6 +64,10 @@ class QnnTestdataTest {
                 .mapToDouble(Comparison::psnr).min().orElseThrow();
         System.out.printf(Locale.ROOT, "qnn %s FP32: quantsim %.1f dB%n", net, exact);
         assertTrue(exact > 100, net + " fp32 quantsim PSNR " + exact);
+        QnnGraph fp16 = TfliteToQnn.convert(TfliteModel.open(f.floatModel), net, QnnDataType.FLOAT_16);
+        assertTrue(QnnGraphCheck.run(fp16, Target.byName("htp-v73")).runs(), net + " fp16 on htp-v73");
+        assertTrue(QnnGraphCheck.run(fp16, Target.byName("htp-v68")).refused().size() == fp16.nodes().size(),
+                net + " fp16 on htp-v68: every node refused (no float16 before v69)");
         for (Precision p : new Precision[] {Precision.INT8, Precision.INT16X8}) {
             Path model = quantized(f, p);
             QnnGraph q = qnn(model, net);
@@ -79,8 +85,11 @@ class QnnTestdataTest {
                 qnn += rows.stream().mapToDouble(Comparison::psnr).min().orElseThrow() / 2;
             }
             double tflite = f.psnr(model);
-            System.out.printf(Locale.ROOT, "qnn %s %s: quantsim %.2f dB, tflite %.2f dB, diff %+.2f; ops %s%n", net,
-                    p, qnn, tflite, qnn - tflite, q.opHistogram());
+            QnnGraphReport htp = QnnGraphCheck.run(q, Target.byName("htp-v73"));
+            System.out.printf(Locale.ROOT, "qnn %s %s: quantsim %.2f dB, tflite %.2f dB, diff %+.2f; ops %s; %s%n", net,
+                    p, qnn, tflite, qnn - tflite, q.opHistogram(), htp.summary());
+            assertTrue(htp.runs(), net + " " + p + ": " + htp.summary() + "; " + String.join("; ",
+                    htp.refused().stream().map(v -> v.name() + ": " + v.reasons()).toList()));
             assertTrue(Math.abs(qnn - tflite) <= AGREEMENT_DB, net + " " + p + ": quantsim " + qnn + " dB, TFLite "
                     + tflite + " dB");
         }
@@ -112,15 +121,7 @@ class QnnTestdataTest {
         assertEquals("Dequantize", last.type());
         assertEquals(q.outputs(), last.outputs());
         assertEquals(2, q.count("Prelu"), "TFLite's int16x8 MUL + MAXIMUM PReLU is one Prelu again");
-        assertEquals(0, q.count("ElementWiseBinary"));
+        assertEquals(0, q.count("ElementWiseMaximum"));
         assertEquals(2, q.count("ElementWiseMultiply"));
-    }
-
-    @Test
-    void nafnetIsRefusedAtItsRsqrt() throws Exception {
-        QuantFixture f = QuantFixture.testdata("nafnet_like", tmp);
-        Path model = quantized(f, Precision.INT8);
-        ModelException e = assertThrows(ModelException.class, () -> qnn(model, "nafnet_like"));
-        assertTrue(e.getMessage().contains("(RSQRT) from ONNX node \"/blocks/blocks.0/norm1/Sqrt\""), e.getMessage());
     }
 }

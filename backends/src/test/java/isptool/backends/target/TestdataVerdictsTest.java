@@ -59,7 +59,7 @@ class TestdataVerdictsTest {
             nafnet_like   fp32 nnapi-29 fully     {}
             nafnet_like   fp32 nnapi-30 fully     {}
             nafnet_like   fp32 gpu      fully     {}
-            nafnet_like   fp32 htp-v73  partially {DIV=2,RSQRT=2,SQRT=2}
+            nafnet_like   fp32 htp-v73  fully     {}
             qarepvgg      fp32 nnapi-29 fully     {}
             qarepvgg      fp32 nnapi-30 fully     {}
             qarepvgg      fp32 gpu      fully     {}
@@ -123,7 +123,7 @@ class TestdataVerdictsTest {
             nafnet_like   int8 nnapi-29 partially {ADD=7,CONV_2D=6,DEPTHWISE_CONV_2D=1,DEQUANTIZE=1,MEAN=10,MUL=9,QUANTIZE=1,RSQRT=4,STRIDED_SLICE=2,SUB=4}
             nafnet_like   int8 nnapi-30 partially {ADD=7,CONV_2D=6,DEPTHWISE_CONV_2D=1,MEAN=10,MUL=9,QUANTIZE=1,RSQRT=4,STRIDED_SLICE=2,SUB=4}
             nafnet_like   int8 gpu      fully     {}
-            nafnet_like   int8 htp-v73  partially {RSQRT=4}
+            nafnet_like   int8 htp-v73  fully     {}
             qarepvgg      int8 nnapi-29 partially {DEQUANTIZE=1,QUANTIZE=1}
             qarepvgg      int8 nnapi-30 fully     {}
             qarepvgg      int8 gpu      fully     {}
@@ -157,32 +157,29 @@ class TestdataVerdictsTest {
     /** Where a dynamo export differs: nafnet_like's dynamo exports keep a Split and an as_strided GATHER. */
     private static final String DYNAMO = """
             nafnet_like.dynamo fp32 gpu partially {ADD=5,CONV_2D=5,GATHER=1,MEAN=2,MUL=5,RESHAPE=1,RSQRT=1,SPLIT=1,SUB=1}
-            nafnet_like.dynamo fp32 htp-v73 partially {DIV=2,GATHER=1,RSQRT=2,SPLIT=4,SQRT=2}
+            nafnet_like.dynamo fp32 htp-v73 partially {GATHER=1,SPLIT=4}
             nafnet_like.dynamo_noopt fp32 gpu partially {ADD=5,CONV_2D=5,GATHER=1,MEAN=2,MUL=5,RESHAPE=1,RSQRT=1,SPLIT=1,SUB=1}
-            nafnet_like.dynamo_noopt fp32 htp-v73 partially {DIV=2,GATHER=1,RSQRT=2,SPLIT=4,SQRT=2}
+            nafnet_like.dynamo_noopt fp32 htp-v73 partially {GATHER=1,SPLIT=4}
             nafnet_like.dynamo int8 nnapi-29 partially {ADD=10,CONV_2D=8,DEQUANTIZE=1,MEAN=10,MUL=13,QUANTIZE=1,RSQRT=4,SPLIT=4,SUB=4}
             nafnet_like.dynamo int8 nnapi-30 partially {ADD=7,CONV_2D=6,DEPTHWISE_CONV_2D=1,GATHER=1,MEAN=10,MUL=9,QUANTIZE=1,RESHAPE=2,RSQRT=4,SPLIT=1,SUB=4}
             nafnet_like.dynamo int8 gpu partially {ADD=5,CONV_2D=5,DEQUANTIZE=1,GATHER=1,MEAN=2,MUL=5,RESHAPE=1,RSQRT=1,SPLIT=1,SUB=1}
-            nafnet_like.dynamo int8 htp-v73 partially {GATHER=1,RSQRT=4,SPLIT=4}
+            nafnet_like.dynamo int8 htp-v73 partially {GATHER=1,SPLIT=4}
             nafnet_like.dynamo_noopt int8 nnapi-29 partially {ADD=10,CONV_2D=8,DEQUANTIZE=1,MEAN=10,MUL=13,QUANTIZE=1,RSQRT=4,SPLIT=4,SUB=6}
             nafnet_like.dynamo_noopt int8 nnapi-30 partially {ADD=7,CONV_2D=6,DEPTHWISE_CONV_2D=1,GATHER=1,MEAN=10,MUL=9,QUANTIZE=1,RESHAPE=2,RSQRT=4,SPLIT=1,SUB=6}
             nafnet_like.dynamo_noopt int8 gpu partially {ADD=5,CONV_2D=5,DEQUANTIZE=1,GATHER=1,MEAN=2,MUL=5,RESHAPE=1,RSQRT=1,SPLIT=1,SUB=1}
-            nafnet_like.dynamo_noopt int8 htp-v73 partially {GATHER=1,RSQRT=4,SPLIT=4}
+            nafnet_like.dynamo_noopt int8 htp-v73 partially {GATHER=1,SPLIT=4}
             """;
 
     /**
      * After convert --target's swaps (fp32 and int8, TorchScript exports): what is still not fully
      * delegated, as a real run gave it; every other net and target is fully delegated. repvgg's
-     * grouped conv is dense, unet_small's half-pixel resize a TRANSPOSE_CONV; left: nafnet_like's
-     * LayerNorm arithmetic on HTP (no QNN op for SQRT/RSQRT in the project's QNN facts, DIV only on
-     * QNN's CPU backend), the int8 QUANTIZE/DEQUANTIZE at the borders before API 30 (the delegate
+     * grouped conv is dense, unet_small's half-pixel resize a TRANSPOSE_CONV; left: the int8
+     * QUANTIZE/DEQUANTIZE at the borders before API 30 (the delegate
      * wants uint8 there), and int8 MEANs whose output scale differs from their input's.
      */
     private static final String AFTER_SWAPS = """
-            nafnet_like fp32 htp-v73 partially {DIV=2,RSQRT=2,SQRT=2}
             nafnet_like int8 nnapi-29 partially {ADD=5,CONV_2D=5,MEAN=4,MUL=6,RSQRT=4,STRIDED_SLICE=2,SUB=3}
             nafnet_like int8 nnapi-30 partially {ADD=5,CONV_2D=5,MEAN=4,MUL=6,QUANTIZE=1,RSQRT=4,STRIDED_SLICE=2,SUB=3}
-            nafnet_like int8 htp-v73 partially {RSQRT=4}
             """;
 
     @TempDir
