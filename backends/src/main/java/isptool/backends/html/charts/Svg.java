@@ -77,9 +77,23 @@ public final class Svg {
 
     public Svg line(double x1, double y1, double x2, double y2, String stroke, double width, String cssClass,
             String title, String... data) {
+        return line(x1, y1, x2, y2, stroke, width, null, cssClass, title, data);
+    }
+
+    /** A dashed line (5 on, 3 off). */
+    public Svg dashed(double x1, double y1, double x2, double y2, String stroke, double width, String cssClass,
+            String title, String... data) {
+        return line(x1, y1, x2, y2, stroke, width, "5 3", cssClass, title, data);
+    }
+
+    private Svg line(double x1, double y1, double x2, double y2, String stroke, double width, String dash,
+            String cssClass, String title, String... data) {
         sb.append("<line x1=\"").append(num(x1)).append("\" y1=\"").append(num(y1)).append("\" x2=\"")
                 .append(num(x2)).append("\" y2=\"").append(num(y2)).append("\" stroke=\"").append(escape(stroke))
                 .append("\" stroke-width=\"").append(num(width)).append('"');
+        if (dash != null) {
+            sb.append(" stroke-dasharray=\"").append(dash).append('"');
+        }
         attributes(cssClass, data);
         return body(title, "line");
     }
