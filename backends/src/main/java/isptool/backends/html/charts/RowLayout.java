@@ -1,11 +1,12 @@
 package isptool.backends.html.charts;
 
+import isptool.backends.html.Svg;
 import java.util.List;
 
 /**
- * The frame of a horizontal chart: one row per item, labels in a left column (long labels cut
- * with an ellipsis; the row's tooltip keeps the whole name), a value axis along the bottom with
- * grid lines.
+ * The frame of a horizontal chart: one row per item, labels right-aligned in a left column (long
+ * labels cut with an ellipsis; the row's tooltip keeps the whole name), a value axis along the
+ * bottom with grid lines at its ticks.
  */
 final class RowLayout {
     static final double WIDTH = 720;
@@ -13,7 +14,7 @@ final class RowLayout {
     static final double BAR = 13;
     static final double TOP = 8;
     static final double AXIS = 38;
-    static final double RIGHT = 70;
+    static final double RIGHT = 80;
     static final int LABEL_CHARS = 40;
     static final double CHAR = 6.2;
 
@@ -21,15 +22,19 @@ final class RowLayout {
     final double left;
     private final int rows;
 
-    RowLayout(List<String> labels, int extraRows, double min, double max) {
+    RowLayout(List<String> labels, double min, double max) {
         int longest = labels.stream().mapToInt(l -> Math.min(LABEL_CHARS, l.length())).max().orElse(4);
         this.left = 12 + CHAR * longest;
-        this.rows = labels.size() + extraRows;
+        this.rows = labels.size();
         this.axis = Axis.covering(min, max, 6, left, WIDTH - RIGHT);
     }
 
     double height() {
         return TOP + rows * ROW + AXIS;
+    }
+
+    double bottom() {
+        return TOP + rows * ROW;
     }
 
     /** The top of row i's bar. */
@@ -43,21 +48,23 @@ final class RowLayout {
     }
 
     void label(Svg s, int row, String text, String cssClass) {
-        String shown = text.length() > LABEL_CHARS ? text.substring(0, LABEL_CHARS - 1) + "…" : text;
-        s.text(left - 6, baseline(row), "end", cssClass, shown);
+        s.text(left - 6, baseline(row), cut(text), "e " + cssClass);
+    }
+
+    static String cut(String text) {
+        return text.length() > LABEL_CHARS ? text.substring(0, LABEL_CHARS - 1) + "…" : text;
     }
 
     /** Grid lines and tick labels at every tick, the axis line and its title. */
     void axis(Svg s, String title) {
-        double bottom = TOP + rows * ROW;
-        s.open("grid", null);
+        s.group("grid-lines", null);
         for (double t : axis.ticks()) {
             double x = axis.pixel(t);
-            s.line(x, TOP, x, bottom, Palette.GRID, 1, null, null);
-            s.text(x, bottom + 13, "middle", "tick", Axis.label(t));
+            s.line(x, TOP, x, bottom(), "grid");
+            s.text(x, bottom() + 13, Axis.label(t), "c tick");
         }
-        s.close();
-        s.line(left, bottom, WIDTH - RIGHT, bottom, Palette.LINE, 1, "axis", null);
-        s.text((left + WIDTH - RIGHT) / 2, bottom + 30, "middle", "axis-title", title);
+        s.end();
+        s.line(left, bottom(), WIDTH - RIGHT, bottom(), "axis");
+        s.text((left + WIDTH - RIGHT) / 2, bottom() + 30, title, "c axis-title");
     }
 }

@@ -1,26 +1,35 @@
 package isptool.backends.html.images;
 
-import isptool.backends.html.charts.Svg;
+import java.awt.image.BufferedImage;
+import java.util.Locale;
 
-/** The colour bar under an error map: the {@link HeatScale} from 0 to the map's full scale, and what that means. */
+/**
+ * The colour bar under an error map: the {@link HeatScale}'s 256 levels left to right (column x is
+ * level x), with a caption saying what black and white stand for.
+ */
 public final class ErrorLegend {
-    static final double WIDTH = 260;
-    static final double HEIGHT = 44;
+    public static final int WIDTH = 256;
+    public static final int HEIGHT = 12;
 
     private ErrorLegend() {
     }
 
-    public static String svg(ErrorMap map) {
-        Svg s = new Svg(WIDTH, HEIGHT, "error-legend", "error colour scale: " + map.scale());
-        StringBuilder gradient = new StringBuilder("<defs><linearGradient id=\"heat\" x1=\"0\" x2=\"1\">");
-        for (String[] stop : HeatScale.STOPS) {
-            gradient.append("<stop offset=\"").append(stop[0]).append("\" stop-color=\"").append(stop[1]).append("\"/>");
+    public static BufferedImage image() {
+        BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < WIDTH; x++) {
+            for (int y = 0; y < HEIGHT; y++) {
+                img.setRGB(x, y, HeatScale.rgb(x));
+            }
         }
-        s.raw(gradient.append("</linearGradient></defs>").toString());
-        s.rect(10, 4, WIDTH - 20, 12, "url(#heat)", "scale", map.scale());
-        s.text(10, 28, "start", null, "0");
-        s.text(WIDTH - 10, 28, "end", null, String.format(java.util.Locale.ROOT, "%.3g", map.fullScale()));
-        s.text(WIDTH / 2, 40, "middle", "note", map.scale());
-        return s.toString();
+        return img;
+    }
+
+    /** E.g. "error colour scale: black = 0, white = 0.0123 or more: the largest error". */
+    public static String caption(ErrorMap map) {
+        if (map.fullScale() == 0) {
+            return "error colour scale: " + map.scale() + " (all black)";
+        }
+        return String.format(Locale.ROOT, "error colour scale: black = 0, white = %.3g or more: %s", map.fullScale(),
+                map.scale());
     }
 }

@@ -14,7 +14,7 @@ import java.util.Locale;
  *
  * @param fullScale the error drawn white
  * @param maxAbs the largest error of the map
- * @param scale what the full scale is, for the legend
+ * @param scale what the full scale is, for the legend ("the largest error", "error ×10, 1/10 of the pixel range")
  */
 public record ErrorMap(BufferedImage image, double fullScale, double maxAbs, String scale) {
 
@@ -55,12 +55,11 @@ public record ErrorMap(BufferedImage image, double fullScale, double maxAbs, Str
         String note;
         if (scale instanceof Scale.Amplified amp) {
             full = (amp.range().hi() - amp.range().lo()) / amp.factor();
-            note = String.format(Locale.ROOT, "error ×%s: white = %.3g (1/%s of the pixel range)",
-                    trim(amp.factor()), full, trim(amp.factor()));
+            note = String.format(Locale.ROOT, "error ×%s, 1/%s of the pixel range", trim(amp.factor()),
+                    trim(amp.factor()));
         } else {
             full = maxAbs;
-            note = maxAbs == 0 ? "no difference: every pixel equal"
-                    : String.format(Locale.ROOT, "white = the largest error, %.3g", maxAbs);
+            note = maxAbs == 0 ? "no difference: every pixel equal" : "the largest error";
         }
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < error.length; i++) {

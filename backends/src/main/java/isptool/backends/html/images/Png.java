@@ -4,10 +4,9 @@ import java.awt.image.RenderedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Base64;
 import javax.imageio.ImageIO;
 
-/** PNG encoding for pages: the bytes, or a {@code data:} URI an {@code <img>} shows without a file. */
+/** PNG encoding of the pictures, for {@code HtmlPage.Section#png}. */
 public final class Png {
     private Png() {
     }
@@ -22,9 +21,5 @@ public final class Png {
             throw new UncheckedIOException(e); // writing to memory
         }
         return out.toByteArray();
-    }
-
-    public static String dataUri(RenderedImage image) {
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(bytes(image));
     }
 }

@@ -47,6 +47,28 @@ final class SvgDom {
         return t.getLength() == 0 ? "" : t.item(0).getTextContent();
     }
 
+    /** The points of a path drawn by Svg.line/polyline ("M x y L x y ..."), as {x0, y0, x1, y1, ...}. */
+    static double[] points(Element path) {
+        String[] words = path.getAttribute("d").replace("M", " ").replace("L", " ").trim().split("\\s+");
+        double[] r = new double[words.length];
+        for (int i = 0; i < words.length; i++) {
+            r[i] = Double.parseDouble(words[i]);
+        }
+        return r;
+    }
+
+    /** The first element with this tag and class inside e. */
+    static Element first(Element e, String tag, String cssClass) {
+        NodeList nodes = e.getElementsByTagName(tag);
+        for (int i = 0; i < nodes.getLength(); i++) {
+            Element c = (Element) nodes.item(i);
+            if (List.of(c.getAttribute("class").split(" ")).contains(cssClass)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** The texts of all text elements of a class. */
     List<String> texts(String cssClass) {
         return all("text", cssClass).stream().map(Element::getTextContent).toList();

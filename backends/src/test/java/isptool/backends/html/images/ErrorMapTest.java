@@ -2,7 +2,7 @@ package isptool.backends.html.images;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 import isptool.graph.Tensor;
 import java.awt.image.Raster;
@@ -55,7 +55,8 @@ class ErrorMapTest {
         assertEquals(worst, map.maxAbs());
         assertEquals(worst, map.fullScale());
         assertHeat(map, r, a);
-        assertTrue(map.scale().startsWith("white = the largest error"), map.scale());
+        assertEquals(String.format(java.util.Locale.ROOT, "error colour scale: black = 0, white = %.3g or more: the"
+                + " largest error", worst), ErrorLegend.caption(map));
     }
 
     @Test
@@ -64,10 +65,22 @@ class ErrorMapTest {
         Tensor a = TensorImagesTest.random(4, 0, 1, 1, 1, 8, 8);
         ErrorMap map = ErrorMap.of(r, a, new ErrorMap.Scale.Amplified(10, PixelRange.UNIT));
         assertEquals(0.1, map.fullScale(), 1e-15);
-        assertEquals("error ×10: white = 0.100 (1/10 of the pixel range)", map.scale());
+        assertEquals("error ×10, 1/10 of the pixel range", map.scale());
         assertHeat(map, r, a);
-        String legend = ErrorLegend.svg(map);
-        assertTrue(legend.contains(">0.100</text>"), legend);
+        assertEquals("error colour scale: black = 0, white = 0.100 or more: error ×10, 1/10 of the pixel range",
+                ErrorLegend.caption(map));
+    }
+
+    @Test
+    void legendColumnXIsLevelX() throws IOException {
+        Raster px = TensorImagesTest.decoded(ErrorLegend.image());
+        assertEquals(256, px.getWidth());
+        for (int x = 0; x < 256; x++) {
+            int[] rgb = hot(x / 255.0);
+            for (int b = 0; b < 3; b++) {
+                assertEquals(rgb[b], px.getSample(x, 5, b), "column " + x);
+            }
+        }
     }
 
     @Test
