@@ -43,7 +43,7 @@ public final class BarChart {
             max = Math.max(max, threshold.value());
             min = Math.min(min, threshold.value());
         }
-        RowLayout f = new RowLayout(bars.stream().map(Bar::label).toList(), min, max);
+        RowLayout f = new RowLayout(bars.stream().map(Bar::label).toList(), bars.size(), min, max);
         Svg s = new Svg(RowLayout.WIDTH, f.height(), "chart bar-chart");
         f.axis(s, axisTitle);
         double zero = f.axis.pixel(0);

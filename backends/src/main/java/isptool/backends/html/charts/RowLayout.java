@@ -16,16 +16,17 @@ final class RowLayout {
     static final double AXIS = 38;
     static final double RIGHT = 80;
     static final int LABEL_CHARS = 40;
-    static final double CHAR = 6.2;
+    static final double CHAR = 7;
 
     final Axis axis;
     final double left;
     private final int rows;
 
-    RowLayout(List<String> labels, double min, double max) {
+    /** A frame of rows rows, its label column as wide as the longest label (up to {@link #LABEL_CHARS}). */
+    RowLayout(List<String> labels, int rows, double min, double max) {
         int longest = labels.stream().mapToInt(l -> Math.min(LABEL_CHARS, l.length())).max().orElse(4);
         this.left = 12 + CHAR * longest;
-        this.rows = labels.size();
+        this.rows = rows;
         this.axis = Axis.covering(min, max, 6, left, WIDTH - RIGHT);
     }
 

@@ -35,14 +35,14 @@ public final class WhiskerChart {
                 max = d != null && Double.isFinite(d) ? Math.max(max, d) : max;
             }
         }
-        RowLayout f = new RowLayout(lines.stream().map(l -> l instanceof Item i ? i.label() : (String) l).toList(), 0,
-                max);
+        // a group's heading spans its row: only the items' labels size the label column
+        RowLayout f = new RowLayout(items.stream().map(Item::label).toList(), lines.size(), 0, max);
         Svg s = new Svg(RowLayout.WIDTH, f.height(), "chart whisker-chart");
         f.axis(s, axisTitle);
         double zero = f.axis.pixel(0);
         for (int row = 0; row < lines.size(); row++) {
             if (!(lines.get(row) instanceof Item it)) {
-                s.text(12, f.baseline(row), RowLayout.cut((String) lines.get(row)), "group-label");
+                s.text(12, f.baseline(row), (String) lines.get(row), "group-label");
                 continue;
             }
             String name = it.group() + " " + it.label();
