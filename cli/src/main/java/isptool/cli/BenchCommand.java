@@ -127,6 +127,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write everything (flags, raw stats, memory, delegation) as JSON.")
     Path json;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write the bench as one self-contained HTML page:"
+            + " latency per target and delegate (median bars, p5-p95 whiskers), delegation, MAI score, time per op.")
+    Path html;
+
+    @Option(names = "--html-from", paramLabel = "A.json,B.json", split = ",", description = "With --html: earlier bench"
+            + " --json results, oldest first, drawn before this run as a trend of the medians.")
+    List<Path> htmlFrom = new ArrayList<>();
+
     @Option(names = "--max-latency-ms", paramLabel = "X", description = "Exit 5 when a median is above X ms (a CI gate).")
     Double maxLatencyMs;
 
@@ -147,6 +155,8 @@ final class BenchCommand implements Callable<Integer> {
     static Supplier<Map<String, String>> environment = System::getenv;
 
     private List<String> delegates;
+    /** How the model ran, for the page's subtitle. */
+    private String where;
     /** Where the PSNR came from, when --psnr-from gave it. */
     private String psnrSource;
     private final Map<String, Object> deviceJson = new LinkedHashMap<>();
@@ -202,6 +212,7 @@ final class BenchCommand implements Callable<Integer> {
             ModelJob.checkNotInput(model, json, "--json");
             AtomicFiles.checkWritable(json);
         }
+        BenchHtml page = html == null ? null : BenchHtml.prepare(model, html, htmlFrom);
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         List<BenchRun> rows = host ? hostRows(out, tflite) : qnnSdk != null ? qnnRows(out) : deviceRows(out, tflite);
@@ -252,6 +263,9 @@ final class BenchCommand implements Callable<Integer> {
             report.put("seconds", (System.nanoTime() - t0) / 1e9);
             Reports.writeJson(json, report);
         }
+        if (page != null) {
+            page.write(model.toString(), where, deviceJson, rows, failureOf::get, this::score, psnr, psnrSource);
+        }
         return failed != null ? fail(failed, Main.EXIT_DEVICE) : gateFailure != null ? fail(gateFailure, Main.EXIT_GATE) : 0;
     }
 
@@ -283,8 +297,9 @@ final class BenchCommand implements Callable<Integer> {
         progress().accept(String.format(Locale.ROOT, "host: %d+ warm-up and %d+ timed runs for at least %s s", warmup, runs,
                 BigDecimal.valueOf(minSecs).stripTrailingZeros().toPlainString()));
         List<BenchRun> rows = List.of(new BenchRun("host", xnnpack ? "xnnpack" : "cpu", HostBench.run(tflite, options)));
-        out.printf("%s: host (TFLite interpreter in-process, %d thread%s, %s)%n", model, threads, threads == 1 ? "" : "s",
+        where = String.format("host (TFLite interpreter in-process, %d thread%s, %s)", threads, threads == 1 ? "" : "s",
                 xnnpack ? "XNNPACK" : "builtin kernels");
+        out.printf("%s: %s%n", model, where);
         return rows;
     }
 
@@ -304,6 +319,8 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         TfliteModel benched = profileOps ? TfliteModel.open(tflite) : null;
+        where = String.format("benchmark_model on %d device%s over adb, %d thread%s", outcomes.size(),
+                outcomes.size() == 1 ? "" : "s", threads, threads == 1 ? "" : "s");
         List<BenchRun> rows = new ArrayList<>();
         for (DeviceRuns.Outcome<DeviceBench.Result> o : outcomes) {
             if (o.failure() != null) {
@@ -355,6 +372,8 @@ final class BenchCommand implements Callable<Integer> {
                 throw o.failure();
             }
         }
+        where = String.format("qnn-net-run on the HTP of %d device%s over adb", outcomes.size(),
+                outcomes.size() == 1 ? "" : "s");
         List<BenchRun> rows = new ArrayList<>();
         for (DeviceRuns.Outcome<QnnDeviceBench.Result> o : outcomes) {
             if (o.failure() != null) {
@@ -459,6 +478,10 @@ final class BenchCommand implements Callable<Integer> {
         if (bad != null) {
             throw new CommandLine.ParameterException(cl, bad);
         }
+        if (!htmlFrom.isEmpty() && html == null) {
+            throw new CommandLine.ParameterException(cl, "--html-from draws earlier results on the page of --html FILE;"
+                    + " give --html too");
+        }
         if (psnr != null && !Double.isFinite(psnr)) {
             throw new CommandLine.ParameterException(cl, "--psnr " + psnr + ": give the PSNR in dB as a number");
         }
@@ -553,6 +576,7 @@ final class BenchCommand implements Callable<Integer> {
         f.put("max_latency_ms", maxLatencyMs);
         f.put("psnr_db", psnr);
         f.put("psnr_from", psnrFrom == null ? null : psnrFrom.toString());
+        f.put("html", html == null ? null : html.toString());
         return f;
     }
 

@@ -202,7 +202,8 @@ public final class BenchPage {
         }
         s.text("The median of each target and delegate in the earlier runs given (--html-from, oldest first) and in this one.");
         s.svg(LineChart.svg("median (ms)", " ms", all.stream().map(Earlier::label).toList(),
-                series.entrySet().stream().map(e -> new LineChart.Series(e.getKey(), e.getValue())).toList()));
+                series.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(v -> v != null))
+                        .map(e -> new LineChart.Series(e.getKey(), e.getValue())).toList()));
     }
 
     /** ms from microseconds (null stays null). */

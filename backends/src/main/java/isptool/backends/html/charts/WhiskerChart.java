@@ -49,7 +49,10 @@ public final class WhiskerChart {
             if (it.value() == null) {
                 s.group("item none", null).title(name + ": " + (it.note() == null ? "no result" : it.note()));
                 f.label(s, row, it.label(), "label");
-                s.text(zero + 4, f.baseline(row), it.note() == null ? "no result" : it.note(), "value none");
+                String note = it.note() == null ? "no result" : it.note();
+                int fits = (int) ((RowLayout.WIDTH - zero) / RowLayout.CHAR);
+                s.text(zero + 4, f.baseline(row), note.length() > fits ? note.substring(0, fits - 1) + "…" : note,
+                        "value none");
                 s.end();
                 continue;
             }

@@ -42,4 +42,15 @@ class WhiskerChartTest {
         assertEquals("a54 nnapi: failed: delegate refused", SvgDom.title(groups.get(2)));
         assertEquals("pixel7 gpu: 4.00 ms (p5 3.50 ms, p95 6.00 ms)\nfull", SvgDom.title(groups.get(1)));
     }
+
+    @Test
+    void aLongReasonIsCutInTheChartAndWholeInTheTooltip() {
+        String why = "device 'R5CT1' (Pixel_7): benchmark_model failed (exit 1) with --delegate nnapi: Failed to apply"
+                + " NNAPI delegate. Benchmarking failed.";
+        SvgDom svg = new SvgDom(WhiskerChart.svg("ms", " ms", List.of(new WhiskerChart.Item("R5CT1", "nnapi", null, null,
+                null, null, why))));
+        String shown = svg.texts("none").get(0);
+        assertEquals(why.substring(0, shown.length() - 1) + "…", shown);
+        assertEquals("R5CT1 nnapi: " + why, SvgDom.title(svg.all("g", "item").get(0)));
+    }
 }
