@@ -173,10 +173,13 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Writes a PNG of the page (its whole height up to maxHeight CSS pixels) to
+     * Writes a PNG of the page (its whole height up to maxHeight CSS pixels, scrolled drawings
+     * unfolded) to
      * target/html-artifacts/NAME.png and returns its path.
      */
     public Path screenshot(String name, int maxHeight) throws IOException {
+        // the pages scroll a tall drawing inside its box; the screenshot shows it whole
+        evaluate("document.querySelectorAll('.svg').forEach(e => e.style.maxHeight = 'none')");
         Map<String, Object> metrics = call("Page.getLayoutMetrics", Map.of());
         Map<String, Object> size = Json.object(metrics.get("cssContentSize"));
         double w = Math.max(1, (Double) size.get("width"));
