@@ -170,7 +170,8 @@ public final class HtmlPage {
             // an SVG swatch, as the classes colour SVG shapes (fill/stroke), not HTML boxes
             classToMeaning.forEach((cls, meaning) -> body.append("<span><svg class=\"swatch\" width=\"16\" height=\"12\">")
                     .append("<g class=\"").append(escape(cls)).append("\"><rect class=\"").append(escape(cls))
-                    .append("\" x=\"1\" y=\"1\" width=\"14\" height=\"10\" rx=\"2\"/></g></svg>")
+                    // white unless the class fills it (a presentation attribute yields to CSS)
+                    .append("\" fill=\"#fff\" x=\"1\" y=\"1\" width=\"14\" height=\"10\" rx=\"2\"/></g></svg>")
                     .append(escape(meaning)).append("</span>"));
             body.append("</div>\n");
             return this;

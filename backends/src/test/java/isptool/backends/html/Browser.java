@@ -52,6 +52,7 @@ public final class Browser implements AutoCloseable {
     private final Map<Integer, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
     private final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
+    private Path page;
 
     private Browser(Process process, Path profile, WebSocket socket) {
         this.process = process;
@@ -98,6 +99,7 @@ public final class Browser implements AutoCloseable {
     /** Navigates to the file and waits for its load event; forgets the errors of the page before. */
     public void open(Path html) throws IOException {
         errors.clear();
+        page = html;
         loaded = new CompletableFuture<>();
         call("Page.navigate", Map.of("url", html.toAbsolutePath().toUri().toString()));
         try {
@@ -173,10 +175,13 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Writes a PNG of the page (its whole height up to maxHeight CSS pixels) to
-     * target/html-artifacts/NAME.png and returns its path.
+     * Writes a PNG of the page (its whole height up to maxHeight CSS pixels, scrolled drawings
+     * unfolded) to target/html-artifacts/NAME.png, and the page itself beside it as NAME.html (to
+     * open by hand); returns the PNG's path.
      */
     public Path screenshot(String name, int maxHeight) throws IOException {
+        // the pages scroll a tall drawing inside its box; the screenshot shows it whole
+        evaluate("document.querySelectorAll('.svg').forEach(e => e.style.maxHeight = 'none')");
         Map<String, Object> metrics = call("Page.getLayoutMetrics", Map.of());
         Map<String, Object> size = Json.object(metrics.get("cssContentSize"));
         double w = Math.max(1, (Double) size.get("width"));
@@ -192,6 +197,7 @@ public final class Browser implements AutoCloseable {
         Path out = ARTIFACTS.resolve(name + ".png");
         Files.createDirectories(ARTIFACTS);
         Files.write(out, Base64.getDecoder().decode((String) r.get("data")));
+        Files.copy(page, ARTIFACTS.resolve(name + ".html"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return out;
     }
 
