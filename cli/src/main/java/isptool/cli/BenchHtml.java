@@ -1,15 +1,12 @@
 package isptool.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import isptool.backends.bench.BenchRun;
 import isptool.backends.html.BenchPage;
 import isptool.graph.ModelException;
 import isptool.graph.io.AtomicFiles;
 import isptool.graph.io.RegularFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,19 +43,11 @@ final class BenchHtml {
      * null for a run without result; labelled by the file's name without {@code .json}.
      */
     static BenchPage.Earlier read(Path file) {
-        RegularFiles.require(file, file.toString(), "a JSON file bench --json wrote");
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            throw new ModelException(file + ": --html-from: not JSON (" + e.getOriginalMessage() + "); give files"
-                    + " bench --json wrote");
-        } catch (IOException e) {
-            throw new ModelException(file + ": --html-from: cannot read: " + e.getMessage());
-        }
+        RegularFiles.require(file, file.toString(), "a JSON file bench --json wrote, for --html-from");
+        JsonNode root = Reports.readJson(file, "give --html-from files bench --json wrote");
         if (!"bench".equals(root.path("command").asText()) || !root.path("runs").isArray()) {
-            throw new ModelException(file + ": --html-from: not a bench result (no \"command\": \"bench\" with"
-                    + " \"runs\"); give files bench --json wrote");
+            throw new ModelException(file + ": not a bench result (no \"command\": \"bench\" with \"runs\"); give"
+                    + " --html-from files bench --json wrote");
         }
         List<BenchPage.Median> medians = new ArrayList<>();
         for (JsonNode run : root.path("runs")) {

@@ -7,67 +7,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import isptool.backends.bench.adb.DeviceStandIn;
 import isptool.backends.bench.adb.StandInBenchmarkModel;
 import isptool.backends.html.Browser;
+import isptool.backends.html.SharedBrowser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code bench --html}: the page of a bench against {@link DeviceStandIn} phones (the real adb
  * client, stand-in benchmark_model scripts), rendered in headless Chromium.
  */
 class BenchHtmlTest extends AdbBenchTestBase {
+    @RegisterExtension
+    static final SharedBrowser CHROMIUM = new SharedBrowser();
     static Path model;
-    static Browser browser;
 
     @BeforeAll
-    static void convertAndStartBrowser() throws Exception {
+    static void convert() {
         model = scratch.resolve("syenet_isp.tflite");
         TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("syenet_isp.onnx").toString(), "-o",
                 model.toString());
         assertEquals(0, run.status(), run.err());
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    private DeviceStandIn phone(String name, Path benchmark) throws IOException {
-        DeviceStandIn phone = new DeviceStandIn(dir.resolve(name)).start(0);
-        Path installed = phone.onPhone("/data/local/tmp/benchmark_model");
-        Files.copy(benchmark, installed);
-        Files.setPosixFilePermissions(installed, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return phone;
-    }
-
-    private static String serial(DeviceStandIn phone) {
-        return "127.0.0.1:" + phone.port();
-    }
-
-    private static String fixture(String name) throws IOException {
-        try (InputStream in = BenchHtmlTest.class.getResourceAsStream("/bench/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     private static List<String> texts(String selector) throws IOException {
+        Browser browser = CHROMIUM.browser();
         String joined = browser.text("[...document.querySelectorAll('" + selector + "')].map(e => e.textContent).join('|')");
         return joined.isEmpty() ? List.of() : Arrays.asList(joined.split("\\|"));
     }
 
     @Test
     void twoDevicesEveryDelegateAndATrendOfEarlierJsonResults() throws Exception {
+        Browser browser = CHROMIUM.browser();
         try (DeviceStandIn a = phone("a", StandInBenchmarkModel.succeeding(dir));
                 DeviceStandIn b = phone("b", StandInBenchmarkModel.nnapiFails(dir))) {
             String devices = serial(a) + "," + serial(b);
@@ -115,6 +90,7 @@ class BenchHtmlTest extends AdbBenchTestBase {
 
     @Test
     void profileOpsPutsTheSlowestOpsAndOpTypesOnThePage() throws Exception {
+        Browser browser = CHROMIUM.browser();
         Path profiled = StandInBenchmarkModel.printing(dir, fixture("newest_op_profile.log"), "", 0);
         try (DeviceStandIn phone = phone("p", profiled)) {
             Path page = dir.resolve("ops.html");
@@ -147,8 +123,8 @@ class BenchHtmlTest extends AdbBenchTestBase {
         TestFiles.Run wrong = TestFiles.isptool("bench", model.toString(), "--host", "--runs", "1", "--html",
                 page.toString(), "--html-from", report.toString());
         assertEquals(Main.EXIT_BAD_INPUT, wrong.status());
-        assertEquals("isptool: " + report + ": --html-from: not a bench result (no \"command\": \"bench\" with \"runs\");"
-                + " give files bench --json wrote\n", wrong.errors());
+        assertEquals("isptool: " + report + ": not a bench result (no \"command\": \"bench\" with \"runs\"); give"
+                + " --html-from files bench --json wrote\n", wrong.errors());
         assertFalse(Files.exists(page), "no page, and no bench, for a bad --html-from");
         assertEquals("", wrong.out());
     }

@@ -14,26 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The bench page from benchmark_model logs of the fixtures, rendered in headless Chromium. */
 class BenchPageTest {
-    private static Browser browser;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBrowser CHROMIUM = new SharedBrowser();
 
     static BenchResult parsed(String fixture) throws IOException {
         try (InputStream in = BenchPageTest.class.getResourceAsStream("/bench/" + fixture)) {
@@ -43,6 +31,7 @@ class BenchPageTest {
 
     @Test
     void latencyDelegationScoresOpsAndTrendRenderInChromium(@TempDir Path dir) throws IOException {
+        Browser browser = CHROMIUM.browser();
         List<BenchRun> runs = List.of(new BenchRun("R5CT1", "xnnpack", parsed("era_newest.log")),
                 new BenchRun("R5CT1", "nnapi", parsed("fail_nnapi_partial.log")),
                 new BenchRun("R5CT1", "cpu", parsed("newest_op_profile.log")),
@@ -102,6 +91,7 @@ class BenchPageTest {
     }
 
     private static double[] numbers(String js) throws IOException {
+        Browser browser = CHROMIUM.browser();
         return Arrays.stream(browser.text(js).split(",")).mapToDouble(Double::parseDouble).toArray();
     }
 }

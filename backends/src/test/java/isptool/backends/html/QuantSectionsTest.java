@@ -26,26 +26,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The quantization sections for the convert page, on syenet_isp quantized to int8, rendered in headless Chromium. */
 class QuantSectionsTest {
-    private static Browser browser;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBrowser CHROMIUM = new SharedBrowser();
 
     @Test
     void floatOpsRegexMatchesExactlyTheNamesAndShowsControlCharacters() {
@@ -65,6 +53,7 @@ class QuantSectionsTest {
 
     @Test
     void syenetInt8PerLayerPsnrRangesAndImagesRenderInChromium(@TempDir Path dir) throws IOException {
+        Browser browser = CHROMIUM.browser();
         QuantFixture f = QuantFixture.testdata("syenet_isp", dir);
         QuantResult q = f.quantize(Precision.INT8, CalibrationMethod.MSE, false, null);
         Path model = f.write(q, "int8");
