@@ -110,6 +110,23 @@ class BenchHtmlTest extends AdbBenchTestBase {
         }
     }
 
+    /** The host bench's percentiles come from its own run times: a bar and a whisker. */
+    @Test
+    void hostBenchPage() throws IOException {
+        Browser browser = CHROMIUM.browser();
+        Path page = dir.resolve("host.html");
+        TestFiles.Run run = TestFiles.isptool("bench", model.toString(), "--host", "--runs", "5", "--min-secs", "0",
+                "--html", page.toString());
+        assertEquals(0, run.status(), run.err());
+        browser.open(page);
+        assertEquals(List.of(), browser.errors());
+        assertEquals(List.of("host"), texts("svg.whisker-chart text.group-label"));
+        assertEquals(List.of("xnnpack"), texts("svg.whisker-chart text.label"));
+        assertEquals(1, browser.number("document.querySelectorAll('svg.whisker-chart path.whisker:not(.whisker-end)').length"));
+        assertTrue(browser.text("document.querySelector('.subtitle').textContent")
+                .startsWith("host (TFLite interpreter in-process, 1 thread, XNNPACK)"));
+    }
+
     @Test
     void htmlFromNeedsHtmlAndBenchJsonFiles() throws IOException {
         TestFiles.Run alone = TestFiles.isptool("bench", model.toString(), "--host", "--html-from", "a.json");
