@@ -131,7 +131,9 @@ public final class ConvertPage {
         Diagram after = GraphDrawing.of(in.written());
         List<String> origins = in.written().operatorOrigins();
         for (int i = 0; i < origins.size(); i++) {
-            Folds.Fold f = origins.get(i) == null ? null : foldOf.get(origins.get(i));
+            // a QUANTIZE or DEQUANTIZE carries the name of the node it feeds or follows: not a fold's work
+            boolean quant = OpKind.of(in.written().operators().get(i).opName()) == OpKind.QUANT;
+            Folds.Fold f = origins.get(i) == null || quant ? null : foldOf.get(origins.get(i));
             if (f != null) {
                 Diagram.Box b = after.box(GraphDrawing.operatorId(i));
                 b.mark(f.isFold() ? "folded" : "rewritten").note("by", f.passes());

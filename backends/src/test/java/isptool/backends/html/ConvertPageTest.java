@@ -3,6 +3,7 @@ package isptool.backends.html;
 import isptool.backends.convert.FloatConversion;
 import isptool.backends.ort.Inputs;
 import isptool.backends.ort.OrtRunner;
+import isptool.backends.quant.Precision;
 import isptool.backends.target.TestdataModels;
 import isptool.backends.tflite.TfliteModel;
 import isptool.backends.tflite.TfliteRunner;
@@ -50,6 +51,14 @@ class ConvertPageTest {
 
     /** What convert knows after a float conversion of the testdata net, verified in the real runtimes. */
     static ConvertPage.Input convert(String name, Path dir) throws IOException {
+        return convert(name, Precision.FP32, dir, 1e-4);
+    }
+
+    /**
+     * The same written at a precision, its outputs checked against onnxruntime to relative error
+     * tolerance (max abs error / output range).
+     */
+    static ConvertPage.Input convert(String name, Precision precision, Path dir, double tolerance) throws IOException {
         Path onnx = TestdataModels.root().resolve(name + ".onnx");
         Graph g = OnnxImporter.load(onnx);
         Graph loaded = ConvertPage.snapshot(g);
@@ -57,8 +66,8 @@ class ConvertPageTest {
                 "the snapshot has the graph's nodes, names and order");
         g.trackProvenance();
         FloatConversion c = FloatConversion.run(g, true, true);
-        Path file = dir.resolve(name + ".tflite");
-        c.model().write(file);
+        Path file = dir.resolve(name + ".written.tflite");
+        Files.write(file, TestdataModels.written(c, name, precision, dir, null, null));
         Map<String, Tensor> in = Inputs.random(loaded, 1);
         Map<String, Tensor> ref = OrtRunner.runOnce(loaded, in, OrtRunner.Options.REFERENCE);
         Map<String, Tensor> nhwc = new LinkedHashMap<>();
@@ -68,7 +77,7 @@ class ConvertPageTest {
             r.run(nhwc).forEach((k, v) -> got.put(k, StoredTensors.toNchw(v)));
         }
         List<Comparison> rows = Comparison.compare(ref, got);
-        rows.forEach(row -> assertTrue(row.withinRelative(1e-4), row.toString()));
+        rows.forEach(row -> assertTrue(row.withinRelative(tolerance), row.toString()));
         return new ConvertPage.Input(Path.of("testdata", name + ".onnx"), loaded, g, TfliteModel.open(file),
                 c.report(), "random input (seed 1)", rows);
     }
@@ -107,6 +116,7 @@ class ConvertPageTest {
         assertEquals(foldGroups, count(".column:nth-child(1) svg.graph rect.fold"));
         long foldedOps = in.written().operatorOrigins().stream().filter(o -> o != null && folds.stream()
                 .anyMatch(f -> f.isFold() && f.results().contains(o))).count();
+        assertEquals(0, in.written().count("QUANTIZE") + in.written().count("DEQUANTIZE"), "a float model");
         assertTrue(foldedOps > 0);
         assertEquals(foldedOps, count(".column:nth-child(2) svg.graph g.op.folded"));
         String facts = browser.text("document.querySelector('.facts').textContent");
@@ -120,6 +130,26 @@ class ConvertPageTest {
         browser.screenshot("convert_syenet_isp_fp32", 5000);
         System.out.printf("convert page syenet_isp: %d trained nodes, %d operators, %d folds, page %d KB%n",
                 in.loaded().nodeCount(), in.written().operators().size(), foldGroups, Files.size(page) / 1024);
+    }
+
+    @Test
+    void showsAnInt8ModelWithItsQuantizeOpsAndTheSameFolds(@TempDir Path dir) throws IOException {
+        ConvertPage.Input in = convert("syenet_isp", Precision.INT8, dir, 0.05);
+        long foldGroups = Folds.of(in.folded(), in.folded().provenance()).stream().filter(Folds.Fold::isFold).count();
+        Path page = dir.resolve("convert_int8.html");
+        ConvertPage.of(in).write(page);
+        browser.open(page);
+        assertEquals(List.of(), browser.errors());
+        assertEquals(in.loaded().nodeCount(), count(".column:nth-child(1) svg.graph g.op"));
+        assertEquals(in.written().operators().size(), count(".column:nth-child(2) svg.graph g.op"));
+        assertEquals(foldGroups, count(".column:nth-child(1) svg.graph rect.fold"));
+        assertEquals(in.written().count("QUANTIZE") + in.written().count("DEQUANTIZE"),
+                count(".column:nth-child(2) svg.graph g.op > rect.k-quant"));
+        assertTrue(count(".column:nth-child(2) svg.graph g.op.folded") > 0);
+        assertEquals(0, count(".column:nth-child(2) svg.graph g.op.folded > rect.k-quant"), "quantization ops are no fold's");
+        browser.screenshot("convert_syenet_isp_int8", 5000);
+        System.out.printf("convert page syenet_isp int8: %d operators, PSNR %s dB, page %d KB%n",
+                in.written().operators().size(), Comparison.db(in.verification().get(0).psnr()), Files.size(page) / 1024);
     }
 
     @Test
