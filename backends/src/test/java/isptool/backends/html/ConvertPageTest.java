@@ -14,7 +14,6 @@ import isptool.graph.Node;
 import isptool.graph.Tensor;
 import isptool.graph.io.OnnxImporter;
 import isptool.passes.PassReport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,14 +38,7 @@ class ConvertPageTest {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
+        browser = Browser.shared();
     }
 
     /** What convert knows after a float conversion of the testdata net, verified in the real runtimes. */
@@ -82,6 +74,22 @@ class ConvertPageTest {
                 c.report(), "random input (seed 1)", rows);
     }
 
+    /**
+     * Writes and opens the page; checks it has no errors, a box per trained node and per written
+     * operator, and a group per fold.
+     */
+    private static Path render(ConvertPage.Input in, Path page) throws IOException {
+        ConvertPage.of(in).write(page);
+        browser.open(page);
+        assertEquals(List.of(), browser.errors());
+        assertEquals(in.loaded().nodeCount(), count(".column:nth-child(1) svg.graph g.op"));
+        assertEquals(in.written().operators().size(), count(".column:nth-child(2) svg.graph g.op"));
+        long folds = Folds.of(in.folded(), in.folded().provenance()).stream().filter(Folds.Fold::isFold).count();
+        assertTrue(folds > 0);
+        assertEquals(folds, count(".column:nth-child(1) svg.graph rect.fold"));
+        return page;
+    }
+
     private static int count(String selector) throws IOException {
         return (int) browser.number("document.querySelectorAll('" + selector + "').length");
     }
@@ -107,13 +115,7 @@ class ConvertPageTest {
         }
         assertTrue(checked > 0, "MergeConcatOfConvs reported its branches");
 
-        Path page = dir.resolve("convert.html");
-        ConvertPage.of(in).write(page);
-        browser.open(page);
-        assertEquals(List.of(), browser.errors());
-        assertEquals(in.loaded().nodeCount(), count(".column:nth-child(1) svg.graph g.op"));
-        assertEquals(in.written().operators().size(), count(".column:nth-child(2) svg.graph g.op"));
-        assertEquals(foldGroups, count(".column:nth-child(1) svg.graph rect.fold"));
+        Path page = render(in, dir.resolve("convert.html"));
         long foldedOps = in.written().operatorOrigins().stream().filter(o -> o != null && folds.stream()
                 .anyMatch(f -> f.isFold() && f.results().contains(o))).count();
         assertEquals(0, in.written().count("QUANTIZE") + in.written().count("DEQUANTIZE"), "a float model");
@@ -135,14 +137,7 @@ class ConvertPageTest {
     @Test
     void showsAnInt8ModelWithItsQuantizeOpsAndTheSameFolds(@TempDir Path dir) throws IOException {
         ConvertPage.Input in = convert("syenet_isp", Precision.INT8, dir, 0.05);
-        long foldGroups = Folds.of(in.folded(), in.folded().provenance()).stream().filter(Folds.Fold::isFold).count();
-        Path page = dir.resolve("convert_int8.html");
-        ConvertPage.of(in).write(page);
-        browser.open(page);
-        assertEquals(List.of(), browser.errors());
-        assertEquals(in.loaded().nodeCount(), count(".column:nth-child(1) svg.graph g.op"));
-        assertEquals(in.written().operators().size(), count(".column:nth-child(2) svg.graph g.op"));
-        assertEquals(foldGroups, count(".column:nth-child(1) svg.graph rect.fold"));
+        Path page = render(in, dir.resolve("convert_int8.html"));
         assertEquals(in.written().count("QUANTIZE") + in.written().count("DEQUANTIZE"),
                 count(".column:nth-child(2) svg.graph g.op > rect.k-quant"));
         assertTrue(count(".column:nth-child(2) svg.graph g.op.folded") > 0);
