@@ -7,6 +7,7 @@ import isptool.graph.Node;
 import isptool.graph.Provenance;
 import isptool.graph.io.OnnxExporter;
 import isptool.graph.io.OnnxImporter;
+import isptool.graph.shapes.ShapeInference;
 import isptool.passes.PassReport;
 
 import java.nio.file.Path;
@@ -46,9 +47,14 @@ public final class ConvertPage {
     private ConvertPage() {
     }
 
-    /** A copy of g (through its ONNX form): node names and order as in g. Take it before the passes. */
+    /**
+     * A copy of g (through its ONNX form; node names and order as in g) with its shapes inferred, for
+     * the drawing. Take it before the passes; a malformed node fails here as it would in convert.
+     */
     public static Graph snapshot(Graph g) {
-        return OnnxImporter.parse(OnnxExporter.toBytes(g), g.source());
+        Graph copy = OnnxImporter.parse(OnnxExporter.toBytes(g), g.source());
+        ShapeInference.run(copy);
+        return copy;
     }
 
     /** The page: summary figures, verification, both graphs, folds. */
@@ -140,6 +146,7 @@ public final class ConvertPage {
                 if (f.isFold()) {
                     b.note("stands for", f.originals().size() + " trained nodes: " + String.join(", ", f.originals()));
                 }
+                b.note("pass notes", notes(in, f));
             }
         }
 
@@ -163,14 +170,8 @@ public final class ConvertPage {
     private static void foldTable(HtmlPage.Section s, Input in, List<Folds.Fold> folds) {
         List<List<?>> rows = new ArrayList<>();
         for (Folds.Fold f : folds) {
-            List<String> notes = new ArrayList<>();
-            for (PassReport.Entry e : in.report().applied()) {
-                if (f.originals().contains(e.node()) || f.results().contains(e.node())) {
-                    notes.add(e.pass() + ": " + e.what());
-                }
-            }
             rows.add(List.of(String.join(", ", f.results()), f.resultOps(), f.originals().size(),
-                    String.join(", ", f.passes()), String.join("; ", notes)));
+                    String.join(", ", f.passes()), String.join("; ", notes(in, f))));
         }
         s.table(List.of("became", "op", "trained nodes", "passes", "what the passes say"), rows);
         if (!in.report().refused().isEmpty()) {
@@ -178,6 +179,17 @@ public final class ConvertPage {
             in.report().refused().forEach(e -> refused.add(List.of(e.pass(), e.node(), e.what())));
             s.section("Folds refused").table(List.of("pass", "node", "why"), refused);
         }
+    }
+
+    /** What the pass report says of a fold: its entries naming one of the fold's nodes. */
+    private static List<String> notes(Input in, Folds.Fold f) {
+        List<String> notes = new ArrayList<>();
+        for (PassReport.Entry e : in.report().applied()) {
+            if (f.originals().contains(e.node()) || f.results().contains(e.node())) {
+                notes.add(e.pass() + ": " + e.what());
+            }
+        }
+        return notes;
     }
 
     private static String num(double v) {

@@ -127,7 +127,10 @@ class ConvertPageTest {
         assertTrue(table.contains(Comparison.db(in.verification().get(0).psnr())), table);
         browser.click(".column:nth-child(2) svg.graph g.op.folded");
         String panel = browser.text("document.getElementById('info-body').textContent");
-        assertTrue(panel.contains("stands for") && panel.contains("MergeConcatOfConvs"), panel);
+        assertTrue(panel.contains("stands for") && panel.contains("MergeConcatOfConvs") && panel.contains("pass notes")
+                && panel.contains("concatenated branches"), panel);
+        String shapes = browser.text("document.querySelector('.column:nth-child(1) svg.graph g.op text.shape').textContent");
+        assertEquals(String.valueOf(in.loaded().nodes().get(0).output(0).shape()), shapes, "the trained graph's shapes");
         assertEquals(List.of(), browser.errors());
         browser.screenshot("convert_syenet_isp_fp32", 5000);
         System.out.printf("convert page syenet_isp: %d trained nodes, %d operators, %d folds, page %d KB%n",
