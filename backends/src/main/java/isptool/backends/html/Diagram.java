@@ -58,8 +58,11 @@ public final class Diagram {
     public record Edge(String from, String to) {
     }
 
-    /** Boxes outlined together, with a label on the outline; cssClass styles the outline. */
-    public record Group(String id, String label, String cssClass, List<String> members) {
+    /**
+     * Boxes outlined together, with a label on the outline and a longer tooltip (detail); cssClass
+     * styles the outline.
+     */
+    public record Group(String id, String label, String detail, String cssClass, List<String> members) {
     }
 
     private final Map<String, Box> boxes = new LinkedHashMap<>();
@@ -101,6 +104,11 @@ public final class Diagram {
 
     /** Outlines the boxes together; a box already in a group cannot join another. */
     public Group group(String label, String cssClass, List<String> members) {
+        return group(label, label, cssClass, members);
+    }
+
+    /** As {@link #group(String, String, List)}, with a tooltip longer than the label. */
+    public Group group(String label, String detail, String cssClass, List<String> members) {
         String id = "g" + groups.size();
         for (String m : members) {
             Box b = box(m);
@@ -109,7 +117,7 @@ public final class Diagram {
             }
             b.group = id;
         }
-        Group g = new Group(id, label, cssClass, List.copyOf(members));
+        Group g = new Group(id, label, detail, cssClass, List.copyOf(members));
         groups.put(id, g);
         return g;
     }

@@ -13,7 +13,7 @@ final class DiagramSvg {
         Svg svg = new Svg(Math.ceil(p.width()), Math.ceil(p.height()), "graph");
         for (Diagram.Group g : d.groups()) {
             DiagramLayout.Rect r = p.groups().get(g.id());
-            svg.group("group", null).title(g.label())
+            svg.group("group", null).title(g.detail())
                     .rect(r.x(), r.y(), r.w(), r.h(), 6, g.cssClass())
                     .text(r.x() + 8, r.y() + 14, g.label(), g.cssClass() + "-label").end();
         }

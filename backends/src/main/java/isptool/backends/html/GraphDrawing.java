@@ -222,6 +222,23 @@ public final class GraphDrawing {
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 
+    /** The schema's name for the enum-valued options a reader looks for (RELU6, SAME), else the value. */
+    private static String enumName(String option, Object v) {
+        if (v instanceof Byte b) {
+            switch (option) {
+                case "fusedActivationFunction":
+                    return org.tensorflow.lite.schema.ActivationFunctionType.name(b);
+                case "padding":
+                    return org.tensorflow.lite.schema.Padding.name(b);
+                case "mode":
+                    return org.tensorflow.lite.schema.MirrorPadMode.name(b);
+                default:
+                    break;
+            }
+        }
+        return String.valueOf(v);
+    }
+
     /** A TFLite operator's builtin options (schema *OptionsT getters) as field → value. */
     static Map<String, Object> options(Object options) {
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -236,7 +253,7 @@ public final class GraphDrawing {
                 try {
                     Object v = get.invoke(options);
                     String name = Character.toLowerCase(get.getName().charAt(3)) + get.getName().substring(4);
-                    fields.put(name, v instanceof int[] a ? Arrays.toString(a) : String.valueOf(v));
+                    fields.put(name, v instanceof int[] a ? Arrays.toString(a) : enumName(name, v));
                 } catch (ReflectiveOperationException e) {
                     // an options getter that cannot be read is left out of the panel
                 }

@@ -190,6 +190,21 @@ public final class HtmlPage {
         }
 
         /**
+         * SVG drawings side by side (each scrolls in its own box), captioned: caption → markup of
+         * {@link #svg}. On a narrow screen they wrap one under the other.
+         */
+        public Section svgsSideBySide(Map<String, String> captionToSvg) {
+            body.append("<div class=\"side-by-side\">");
+            captionToSvg.forEach((caption, svg) -> {
+                body.append("<div class=\"column\"><h4>").append(escape(caption)).append("</h4>");
+                svg(svg);
+                body.append("</div>");
+            });
+            body.append("</div>\n");
+            return this;
+        }
+
+        /**
          * A PNG image as a data URI, width and height being those in its header. Small images are
          * shown zoomed by a whole factor (to about 320 pixels, without smoothing, so that pixels
          * stay visible as pixels); an image wider than the page is shrunk to fit.

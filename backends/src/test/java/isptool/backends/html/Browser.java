@@ -31,12 +31,11 @@ import java.util.stream.Stream;
  * target/html-artifacts. A missing chromium fails the test with what to install; it never skips.
  *
  * <pre>
- * try (Browser browser = Browser.start()) {
- *     browser.open(page);
- *     assertEquals(List.of(), browser.errors());
- *     double boxes = browser.number("document.querySelectorAll('g.op').length");
- *     browser.screenshot("check_syenet");
- * }
+ * Browser browser = Browser.shared();
+ * browser.open(page);
+ * assertEquals(List.of(), browser.errors());
+ * double boxes = browser.number("document.querySelectorAll('g.op').length");
+ * browser.screenshot("check_syenet");
  * </pre>
  */
 public final class Browser implements AutoCloseable {
@@ -58,6 +57,21 @@ public final class Browser implements AutoCloseable {
         this.process = process;
         this.profile = profile;
         this.socket = socket;
+    }
+
+    private static Browser shared;
+
+    /**
+     * One browser for all the tests of a JVM, started on first use and closed when the JVM ends
+     * (starting chromium takes about a second).
+     */
+    public static synchronized Browser shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            Browser b = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(b::close));
+            shared = b;
+        }
+        return shared;
     }
 
     /** Starts chromium headless with a fresh profile and connects to its first tab. */

@@ -8,7 +8,6 @@ import isptool.backends.tflite.TfliteType;
 import isptool.graph.Graph;
 import isptool.graph.io.OnnxImporter;
 import isptool.graph.shapes.ShapeInference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,14 +28,7 @@ class GraphDrawingTest {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
+        browser = Browser.shared();
     }
 
     /** A testdata net with its shapes inferred. */

@@ -1,6 +1,5 @@
 package isptool.backends.html;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,14 +26,7 @@ class HtmlPageTest {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
+        browser = Browser.shared();
     }
 
     /** A 7x5 RGB gradient: pixel (x, y) = (30x, 50y, 255 - 20x - 10y). */

@@ -77,7 +77,16 @@ public final class TestdataModels {
     private static byte[] bytes(String name, Precision precision, Path dir, TargetCaps caps, Pattern floatOps)
             throws IOException {
         Graph g = OnnxImporter.load(root().resolve(name + ".onnx"));
-        FloatConversion c = FloatConversion.run(g, true, true, caps);
+        return written(FloatConversion.run(g, true, true, caps), name, precision, dir, caps, floatOps);
+    }
+
+    /**
+     * The model convert writes after the float conversion c (of a graph named name): c's model at
+     * fp32, else quantized at the precision (calibrated on 4 random images), floatOps kept float.
+     */
+    public static byte[] written(FloatConversion c, String name, Precision precision, Path dir, TargetCaps caps,
+            Pattern floatOps) throws IOException {
+        Graph g = c.graph();
         if (precision == Precision.FP32) {
             return c.model().toBytes();
         }
