@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import isptool.backends.bench.adb.DeviceStandIn;
 import isptool.backends.bench.adb.StandInBenchmarkModel;
 import isptool.backends.html.Browser;
-import isptool.backends.html.SharedBrowser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +14,12 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code bench --html}: the page of a bench against {@link DeviceStandIn} phones (the real adb
  * client, stand-in benchmark_model scripts), rendered in headless Chromium.
  */
 class BenchHtmlTest extends AdbBenchTestBase {
-    @RegisterExtension
-    static final SharedBrowser CHROMIUM = new SharedBrowser();
     static Path model;
 
     @BeforeAll
@@ -34,15 +30,14 @@ class BenchHtmlTest extends AdbBenchTestBase {
         assertEquals(0, run.status(), run.err());
     }
 
-    private static List<String> texts(String selector) throws IOException {
-        Browser browser = CHROMIUM.browser();
-        String joined = browser.text("[...document.querySelectorAll('" + selector + "')].map(e => e.textContent).join('|')");
+    private static List<String> texts(String selector) throws Exception {
+        String joined = Browser.shared().text("[...document.querySelectorAll('" + selector + "')].map(e => e.textContent).join('|')");
         return joined.isEmpty() ? List.of() : Arrays.asList(joined.split("\\|"));
     }
 
     @Test
     void twoDevicesEveryDelegateAndATrendOfEarlierJsonResults() throws Exception {
-        Browser browser = CHROMIUM.browser();
+        Browser browser = Browser.shared();
         try (DeviceStandIn a = phone("a", StandInBenchmarkModel.succeeding(dir));
                 DeviceStandIn b = phone("b", StandInBenchmarkModel.nnapiFails(dir))) {
             String devices = serial(a) + "," + serial(b);
@@ -90,7 +85,7 @@ class BenchHtmlTest extends AdbBenchTestBase {
 
     @Test
     void profileOpsPutsTheSlowestOpsAndOpTypesOnThePage() throws Exception {
-        Browser browser = CHROMIUM.browser();
+        Browser browser = Browser.shared();
         Path profiled = StandInBenchmarkModel.printing(dir, fixture("newest_op_profile.log"), "", 0);
         try (DeviceStandIn phone = phone("p", profiled)) {
             Path page = dir.resolve("ops.html");
@@ -112,8 +107,8 @@ class BenchHtmlTest extends AdbBenchTestBase {
 
     /** The host bench's percentiles come from its own run times: a bar and a whisker. */
     @Test
-    void hostBenchPage() throws IOException {
-        Browser browser = CHROMIUM.browser();
+    void hostBenchPage() throws Exception {
+        Browser browser = Browser.shared();
         Path page = dir.resolve("host.html");
         TestFiles.Run run = TestFiles.isptool("bench", model.toString(), "--host", "--runs", "5", "--min-secs", "0",
                 "--html", page.toString());

@@ -15,14 +15,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The bench page from benchmark_model logs of the fixtures, rendered in headless Chromium. */
 class BenchPageTest {
-    @RegisterExtension
-    static final SharedBrowser CHROMIUM = new SharedBrowser();
-
     static BenchResult parsed(String fixture) throws IOException {
         try (InputStream in = BenchPageTest.class.getResourceAsStream("/bench/" + fixture)) {
             return BenchmarkModelParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -30,8 +26,8 @@ class BenchPageTest {
     }
 
     @Test
-    void latencyDelegationScoresOpsAndTrendRenderInChromium(@TempDir Path dir) throws IOException {
-        Browser browser = CHROMIUM.browser();
+    void latencyDelegationScoresOpsAndTrendRenderInChromium(@TempDir Path dir) throws Exception {
+        Browser browser = Browser.shared();
         List<BenchRun> runs = List.of(new BenchRun("R5CT1", "xnnpack", parsed("era_newest.log")),
                 new BenchRun("R5CT1", "nnapi", parsed("fail_nnapi_partial.log")),
                 new BenchRun("R5CT1", "cpu", parsed("newest_op_profile.log")),
@@ -90,8 +86,7 @@ class BenchPageTest {
         System.out.printf("bench page from 5 fixture runs: %d bytes%n", html.length());
     }
 
-    private static double[] numbers(String js) throws IOException {
-        Browser browser = CHROMIUM.browser();
-        return Arrays.stream(browser.text(js).split(",")).mapToDouble(Double::parseDouble).toArray();
+    private static double[] numbers(String js) throws Exception {
+        return Arrays.stream(Browser.shared().text(js).split(",")).mapToDouble(Double::parseDouble).toArray();
     }
 }

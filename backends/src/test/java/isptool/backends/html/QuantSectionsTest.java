@@ -27,14 +27,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The quantization sections for the convert page, on syenet_isp quantized to int8, rendered in headless Chromium. */
 class QuantSectionsTest {
-    @RegisterExtension
-    static final SharedBrowser CHROMIUM = new SharedBrowser();
-
     @Test
     void floatOpsRegexMatchesExactlyTheNamesAndShowsControlCharacters() {
         List<String> names = List.of("/body/conv.1/Conv", "a+b (x)[0]{2}|^$?*\\", "two\nlines\u001b[31m", "it's");
@@ -52,8 +48,8 @@ class QuantSectionsTest {
     }
 
     @Test
-    void syenetInt8PerLayerPsnrRangesAndImagesRenderInChromium(@TempDir Path dir) throws IOException {
-        Browser browser = CHROMIUM.browser();
+    void syenetInt8PerLayerPsnrRangesAndImagesRenderInChromium(@TempDir Path dir) throws Exception {
+        Browser browser = Browser.shared();
         QuantFixture f = QuantFixture.testdata("syenet_isp", dir);
         QuantResult q = f.quantize(Precision.INT8, CalibrationMethod.MSE, false, null);
         Path model = f.write(q, "int8");
