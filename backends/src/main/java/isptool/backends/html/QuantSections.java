@@ -94,27 +94,48 @@ public final class QuantSections {
     }
 
     /**
-     * The activations of the given rows over the samples, binned ({@link #BINS} bins), each with the
-     * range the quantizer chose: {@code ranges} is the quantizer summary's {@code "ranges"} (tensor
-     * name → [lo, hi]). Rows whose tensor has no chosen range (kept float) are left out.
+     * The activations of the given rows over the samples, binned ({@link #BINS} bins over their
+     * observed range), each with the range the quantizer chose: {@code ranges} is the quantizer
+     * summary's {@code "ranges"} (tensor name → [lo, hi]). Rows whose tensor has no chosen range
+     * (kept float) are left out. onnxruntime runs the samples twice, first for the observed
+     * ranges, then for the counts, so that no activation is held whole.
      */
     public static List<ActivationRange> activationRanges(Graph g, List<Map<String, Tensor>> samples,
             List<QualityReport.Row> rows, Map<String, ?> ranges) {
         List<QualityReport.Row> ranged = rows.stream().filter(r -> ranges.get(r.tensor()) instanceof List<?> l
                 && l.size() == 2).toList();
         List<String> names = ranged.stream().map(QualityReport.Row::tensor).distinct().toList();
-        Map<String, List<double[]>> values = new LinkedHashMap<>();
+        Map<String, double[]> extent = new LinkedHashMap<>();
+        Map<String, HistogramChart.Bins> bins = new LinkedHashMap<>();
         try (OrtRunner ort = OrtRunner.openCapturing(g, names, OrtRunner.Options.REFERENCE)) {
             for (Map<String, Tensor> in : samples) {
-                ort.run(in, names).forEach((name, t) -> values.computeIfAbsent(name, k -> new ArrayList<>())
-                        .add(t.toDoubles()));
+                ort.run(in, names).forEach((name, t) -> {
+                    double[] e = extent.computeIfAbsent(name, k -> new double[] {Double.POSITIVE_INFINITY,
+                            Double.NEGATIVE_INFINITY});
+                    for (int i = 0, n = t.elementCount(); i < n; i++) {
+                        double v = t.getDouble(i);
+                        if (Double.isFinite(v)) {
+                            e[0] = Math.min(e[0], v);
+                            e[1] = Math.max(e[1], v);
+                        }
+                    }
+                });
+            }
+            extent.forEach((name, e) -> bins.put(name, e[1] >= e[0] ? new HistogramChart.Bins(e[0], e[1], new long[BINS])
+                    : new HistogramChart.Bins(0, 0, new long[BINS])));
+            for (Map<String, Tensor> in : samples) {
+                ort.run(in, names).forEach((name, t) -> {
+                    HistogramChart.Bins b = bins.get(name);
+                    for (int i = 0, n = t.elementCount(); i < n; i++) {
+                        b.add(t.getDouble(i));
+                    }
+                });
             }
         }
         List<ActivationRange> r = new ArrayList<>();
         for (QualityReport.Row row : ranged) {
             List<?> lohi = (List<?>) ranges.get(row.tensor());
-            double[] v = values.get(row.tensor()).stream().flatMapToDouble(java.util.Arrays::stream).toArray();
-            r.add(new ActivationRange(row.tensor(), row.node(), row.op(), HistogramChart.Bins.of(v, BINS),
+            r.add(new ActivationRange(row.tensor(), row.node(), row.op(), bins.get(row.tensor()),
                     ((Number) lohi.get(0)).doubleValue(), ((Number) lohi.get(1)).doubleValue()));
         }
         return r;

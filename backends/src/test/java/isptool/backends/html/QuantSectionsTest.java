@@ -115,6 +115,18 @@ class QuantSectionsTest {
                 worstNodes.get(0), worst.get(0).comparison().psnr(), Files.size(file));
     }
 
+    @Test
+    void outputsOfTwoShapesGetASentenceNotImages() {
+        HtmlPage page = new HtmlPage("p");
+        Tensor a = Tensor.ofFloats(new long[] {1, 3, 2, 2}, new float[12]);
+        Tensor b = Tensor.ofFloats(new long[] {1, 3, 2, 3}, new float[18]);
+        VerificationImages.add(page.section("Output image"), a, null, a, b, "int8 TFLite", new ErrorMap.Scale.MaxAbs());
+        String html = page.html();
+        assertTrue(html.contains("No output images: the reference output is [1,3,2,2] and the int8 TFLite output"
+                + " [1,3,2,3]; images need one shape [N, 1|3|4, H, W]."), html);
+        assertFalse(html.contains("<img"));
+    }
+
     /** The browser's RGBA pixels are the tensor's batch 0, quantized by the rule of PixelRange. */
     private static void assertPixels(int[] rgba, Tensor t, PixelRange r) {
         int c = (int) t.dim(1);

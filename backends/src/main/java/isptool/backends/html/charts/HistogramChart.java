@@ -18,7 +18,10 @@ public final class HistogramChart {
     static final double TOP = 22;
     static final double BOTTOM = 36;
 
-    /** Equal-width bins over [min, max]: bin i holds the values in [min + i w, min + (i + 1) w), the last also max. */
+    /**
+     * Equal-width bins over [min, max]: bin i counts the values in [min + i w, min + (i + 1) w), the
+     * last also max; values outside [min, max] count in the end bins, non-finite ones nowhere.
+     */
     public record Bins(double min, double max, long[] counts) {
         /** The finite values binned over their own min..max (all in bin 0 when they are equal). */
         public static Bins of(double[] values, int bins) {
@@ -30,18 +33,20 @@ public final class HistogramChart {
                     max = Math.max(max, v);
                 }
             }
-            long[] counts = new long[bins];
-            if (!(max >= min)) {
-                return new Bins(0, 0, counts);
-            }
-            double width = (max - min) / bins;
+            Bins b = max >= min ? new Bins(min, max, new long[bins]) : new Bins(0, 0, new long[bins]);
             for (double v : values) {
-                if (Double.isFinite(v)) {
-                    int b = width > 0 ? (int) ((v - min) / width) : 0;
-                    counts[Math.max(0, Math.min(bins - 1, b))]++;
-                }
+                b.add(v);
             }
-            return new Bins(min, max, counts);
+            return b;
+        }
+
+        /** Counts one more value (the counts are this record's own array). */
+        public void add(double v) {
+            if (Double.isFinite(v)) {
+                double width = binWidth();
+                int b = width > 0 ? (int) ((v - min) / width) : 0;
+                counts[Math.max(0, Math.min(counts.length - 1, b))]++;
+            }
         }
 
         public double binWidth() {

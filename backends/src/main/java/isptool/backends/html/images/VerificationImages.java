@@ -31,12 +31,17 @@ public final class VerificationImages {
      * @param input the model's input in ONNX layout (NCHW)
      * @param bayer the input's Bayer pattern when it is packed RAW [N, 4, H, W]; null for an image input
      * @param reference the reference output (onnxruntime on the source model)
-     * @param actual the written model's output, same shape
+     * @param actual the written model's output, same shape (else the block says why it shows no images)
      * @param actualLabel what the written model is, e.g. "int8 TFLite"
      * @param scale the error map's full scale
      */
     public static void add(HtmlPage.Section s, Tensor input, BayerPattern bayer, Tensor reference, Tensor actual,
             String actualLabel, ErrorMap.Scale scale) {
+        if (!java.util.Arrays.equals(reference.shape(), actual.shape()) || !applies(reference)) {
+            s.text("No output images: the reference output is " + Shape.of(reference.shape()) + " and the "
+                    + actualLabel + " output " + Shape.of(actual.shape()) + "; images need one shape [N, 1|3|4, H, W].");
+            return;
+        }
         Comparison c = Comparison.of("output", reference, actual);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("PSNR (dB)", Comparison.db(c.psnr()));
@@ -52,6 +57,9 @@ public final class VerificationImages {
             png(s, TensorImages.image(input, r), "input, " + r.describe());
         } else {
             s.text("The input, of shape " + Shape.of(input.shape()) + ", is not an image.");
+        }
+        if (reference.dim(0) > 1) {
+            s.text("Batch 0 of " + reference.dim(0) + " is shown; the figures are over the whole batch.");
         }
         PixelRange out = PixelRange.of(reference, actual);
         png(s, TensorImages.image(reference, out), "reference output, " + out.describe());
