@@ -7,6 +7,8 @@ import isptool.backends.bench.Partitioning;
 import isptool.backends.html.charts.BarChart;
 import isptool.backends.html.charts.LineChart;
 import isptool.backends.html.charts.WhiskerChart;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,7 +181,7 @@ public final class BenchPage {
         for (Row r : rows) {
             Double msTime = r.run().result().typicalMs();
             table.add(List.of(r.run().target(), r.run().delegate(), cell(msTime),
-                    r.maiScore() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.maiScore())));
+                    r.maiScore() == null ? "-" : BigDecimal.valueOf(r.maiScore()).setScale(2, RoundingMode.HALF_EVEN)));
         }
         s.table(List.of("target", "delegate", "median ms", "MAI 2021 score"), table);
     }
@@ -211,9 +213,9 @@ public final class BenchPage {
         return us == null ? null : us / 1000;
     }
 
-    /** A table cell of ms with two decimals, "-" for none. */
-    static String cell(Double ms) {
-        return ms == null ? "-" : fmt(ms);
+    /** A table cell of ms: a number with two decimals (right-aligned), "-" for none. */
+    static Object cell(Double ms) {
+        return ms == null ? "-" : BigDecimal.valueOf(ms).setScale(2, RoundingMode.HALF_EVEN);
     }
 
     static String fmt(double ms) {
