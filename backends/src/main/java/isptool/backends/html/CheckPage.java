@@ -74,9 +74,15 @@ public final class CheckPage {
         legend.put("run-cpu", "runs on the CPU");
         legend.put("refused", "refused by the " + delegate + " (reasons in its panel and below)");
         legend.put("partition", "a partition of the " + delegate);
+        Diagram d = GraphDrawing.of(m);
+        if (d.boxes().stream().anyMatch(b -> b.has("transpose"))) {
+            legend.put("transpose", "TRANSPOSE left in the model");
+        }
+        if (d.boxes().stream().anyMatch(b -> b.has("float-island"))) {
+            legend.put("float-island", "float operator between DEQUANTIZE and QUANTIZE");
+        }
         s.legend(legend);
 
-        Diagram d = GraphDrawing.of(m);
         for (OpVerdict v : r.operators()) {
             Diagram.Box b = d.box(GraphDrawing.operatorId(v.index()));
             boolean onDelegate = !isCpu(p, v.index());
