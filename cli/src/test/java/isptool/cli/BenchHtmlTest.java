@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import isptool.backends.bench.adb.DeviceStandIn;
 import isptool.backends.bench.adb.StandInBenchmarkModel;
+import isptool.backends.bench.adb.StandInQnnSdk;
 import isptool.backends.html.Browser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -120,6 +121,35 @@ class BenchHtmlTest extends AdbBenchTestBase {
         assertEquals(1, browser.number("document.querySelectorAll('svg.whisker-chart path.whisker:not(.whisker-end)').length"));
         assertTrue(browser.text("document.querySelector('.subtitle').textContent")
                 .startsWith("host (TFLite interpreter in-process, 1 thread, XNNPACK)"));
+    }
+
+    /** qnn-net-run prints an average only: the HTP row is a bar without whisker, its device's HTP named. */
+    @Test
+    void qnnBenchPage() throws Exception {
+        Browser browser = Browser.shared();
+        Path qnn = scratch.resolve("qnn/acnet");
+        TestFiles.Run convert = TestFiles.isptool("convert", TestFiles.testdata("acnet.onnx").toString(), "--backend", "qnn",
+                "--precision", "fp32", "-o", qnn.toString());
+        assertEquals(0, convert.status(), convert.err());
+        try (DeviceStandIn phone = new DeviceStandIn(dir.resolve("qnn-phone")).start(0)) {
+            Path sdk = StandInQnnSdk.create(dir.resolve("sdk"), "acnet", "v73", true,
+                    StandInQnnSdk.fixture("profile_viewer_htp.txt"));
+            Path page = dir.resolve("qnn.html");
+            TestFiles.Run run = TestFiles.isptool("bench", qnn.toString(), "--device", serial(phone), "--qnn-sdk",
+                    sdk.toString(), "--runs", "5", "--html", page.toString());
+            assertEquals(0, run.status(), run.err());
+            browser.open(page);
+            assertEquals(List.of(), browser.errors());
+            assertEquals("qnn-net-run on the HTP of 1 device over adb",
+                    browser.text("document.querySelector('.subtitle').textContent"));
+            assertEquals(List.of(serial(phone) + " (StandIn 9, SM8550, Android SDK 34, arm64-v8a, HTP v73)"),
+                    texts("svg.whisker-chart text.group-label"));
+            assertEquals(List.of("htp-v73"), texts("svg.whisker-chart text.label"));
+            assertEquals(1, browser.number("document.querySelectorAll('svg.whisker-chart rect.bar').length"));
+            assertEquals(0, browser.number("document.querySelectorAll('svg.whisker-chart path.whisker').length"));
+            assertEquals(List.of(serial(phone) + " (StandIn 9, SM8550, Android SDK 34, arm64-v8a, HTP v73) htp-v73: 2.43 ms"
+                    + "\nmean 2.43 ms; 5 timed runs; delegation: full"), texts("svg.whisker-chart g.item > title"));
+        }
     }
 
     @Test
