@@ -1,12 +1,8 @@
 package isptool.cli;
 
-import isptool.backends.bench.BenchResult;
 import isptool.backends.bench.BenchRun;
 import isptool.backends.bench.HostBench;
 import isptool.backends.bench.MaiScore;
-import isptool.backends.bench.ProfileOrigins;
-import isptool.backends.bench.adb.DeviceException;
-import isptool.backends.tflite.TfliteModel;
 import isptool.backends.bench.adb.AdbClient;
 import isptool.backends.bench.adb.DeviceBench;
 import isptool.backends.bench.adb.QnnDeviceBench;
@@ -36,8 +32,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code isptool bench MODEL.tflite --host}: latency in TFLite's interpreter in this process, with
  * the statistics benchmark_model prints; {@code --device}: benchmark_model on phones over the real
- * adb ({@link DeviceRuns}), one row per device and delegate. Both as a table, as JSON, and as CI
- * gates (exit 5); device and adb failures exit 4.
+ * adb ({@link DeviceBenchRows}), one row per device and delegate; {@code --qnn-sdk}: qnn-net-run on
+ * the HTP ({@link QnnBenchRows}). As a table, as JSON, as an HTML page ({@link BenchHtml}), and as
+ * CI gates (exit 5); device and adb failures exit 4.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures a model's latency (a .tflite, or an .onnx converted first): --host runs it in TFLite's interpreter in this process,"
@@ -127,6 +124,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write everything (flags, raw stats, memory, delegation) as JSON.")
     Path json;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write the bench as one self-contained HTML page:"
+            + " latency per target and delegate (median bars, p5-p95 whiskers), delegation, MAI score, time per op.")
+    Path html;
+
+    @Option(names = "--html-from", paramLabel = "A.json,B.json", split = ",", description = "With --html: earlier bench"
+            + " --json results, oldest first, drawn before this run as a trend of the medians.")
+    List<Path> htmlFrom = new ArrayList<>();
+
     @Option(names = "--max-latency-ms", paramLabel = "X", description = "Exit 5 when a median is above X ms (a CI gate).")
     Double maxLatencyMs;
 
@@ -149,12 +154,6 @@ final class BenchCommand implements Callable<Integer> {
     private List<String> delegates;
     /** Where the PSNR came from, when --psnr-from gave it. */
     private String psnrSource;
-    private final Map<String, Object> deviceJson = new LinkedHashMap<>();
-    private final Map<BenchRun, String> failureOf = new java.util.IdentityHashMap<>();
-    private final Map<BenchRun, String> commandLines = new java.util.IdentityHashMap<>();
-    /** A QNN run's qnn-profile-viewer figures, for its JSON. */
-    private final Map<BenchRun, Map<String, Object>> qnnProfiles = new java.util.IdentityHashMap<>();
-    private final java.util.Set<BenchRun> failedDevices = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     @Override
     public Integer call() throws IOException {
@@ -202,9 +201,11 @@ final class BenchCommand implements Callable<Integer> {
             ModelJob.checkNotInput(model, json, "--json");
             AtomicFiles.checkWritable(json);
         }
+        BenchHtml page = html == null ? null : BenchHtml.prepare(model, html, htmlFrom);
         long t0 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
-        List<BenchRun> rows = host ? hostRows(out, tflite) : qnnSdk != null ? qnnRows(out) : deviceRows(out, tflite);
+        BenchRows bench = host ? hostRows(out, tflite) : qnnSdk != null ? qnnRows(out) : deviceRows(out, tflite);
+        List<BenchRun> rows = bench.rows;
         BenchTable.print(out, rows);
         if (profileOps) {
             OpTimesPrinter.print(out, rows);
@@ -212,14 +213,14 @@ final class BenchCommand implements Callable<Integer> {
         List<Object> runJson = new ArrayList<>();
         for (BenchRun r : rows) {
             Map<String, Object> j = r.toJson();
-            if (commandLines.containsKey(r)) {
-                j.put("command_line", commandLines.get(r));
+            if (bench.commandLines.containsKey(r)) {
+                j.put("command_line", bench.commandLines.get(r));
             }
-            if (failureOf.containsKey(r)) {
-                j.put("failure", failureOf.get(r));
+            if (bench.failureOf.containsKey(r)) {
+                j.put("failure", bench.failureOf.get(r));
             }
-            if (qnnProfiles.containsKey(r)) {
-                j.put("qnn_profile", qnnProfiles.get(r));
+            if (bench.qnnProfiles.containsKey(r)) {
+                j.put("qnn_profile", bench.qnnProfiles.get(r));
             }
             Double score = score(r);
             if (score != null) {
@@ -230,7 +231,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             runJson.add(j);
         }
-        String failed = failedRuns(rows);
+        String failed = failedRuns(bench);
         String gateFailure = new BenchGates(model, maxLatencyMs, requireFullDelegation).failure(rows);
         out.flush();
         if (json != null) {
@@ -241,7 +242,7 @@ final class BenchCommand implements Callable<Integer> {
             if (host) {
                 report.put("host", hostFacts());
             } else {
-                report.put("devices", deviceJson);
+                report.put("devices", bench.devices);
             }
             report.put("runs", runJson);
             Map<String, Object> g = new LinkedHashMap<>();
@@ -251,6 +252,10 @@ final class BenchCommand implements Callable<Integer> {
             report.put("gate", g);
             report.put("seconds", (System.nanoTime() - t0) / 1e9);
             Reports.writeJson(json, report);
+        }
+        if (page != null) {
+            page.write(model.toString(), bench.where, bench.devices, rows, bench.failureOf::get, this::score, psnr,
+                    psnrSource);
         }
         return failed != null ? fail(failed, Main.EXIT_DEVICE) : gateFailure != null ? fail(gateFailure, Main.EXIT_GATE) : 0;
     }
@@ -277,138 +282,31 @@ final class BenchCommand implements Callable<Integer> {
         return status;
     }
 
-    private List<BenchRun> hostRows(PrintWriter out, Path tflite) {
+    private BenchRows hostRows(PrintWriter out, Path tflite) {
         HostBench.Options options = new HostBench.Options(xnnpack, threads, warmup, HostBench.Options.DEFAULT.warmupMinSecs(),
                 runs, minSecs, HostBench.Options.DEFAULT.maxSecs(), seed);
         progress().accept(String.format(Locale.ROOT, "host: %d+ warm-up and %d+ timed runs for at least %s s", warmup, runs,
                 BigDecimal.valueOf(minSecs).stripTrailingZeros().toPlainString()));
-        List<BenchRun> rows = List.of(new BenchRun("host", xnnpack ? "xnnpack" : "cpu", HostBench.run(tflite, options)));
-        out.printf("%s: host (TFLite interpreter in-process, %d thread%s, %s)%n", model, threads, threads == 1 ? "" : "s",
-                xnnpack ? "XNNPACK" : "builtin kernels");
+        BenchRows rows = new BenchRows(String.format("host (TFLite interpreter in-process, %d thread%s, %s)", threads,
+                threads == 1 ? "" : "s", xnnpack ? "XNNPACK" : "builtin kernels"));
+        rows.rows.add(new BenchRun("host", xnnpack ? "xnnpack" : "cpu", HostBench.run(tflite, options)));
+        out.printf("%s: %s%n", model, rows.where);
         return rows;
     }
 
-    /**
-     * Every named device benchmarked (concurrently), one line of facts each, then their rows in that
-     * order. Of several devices, one that failed is a row without result (and exit 4 naming it);
-     * a failure that is not the device's (a bad --benchmark-binary) ends the command.
-     */
-    private List<BenchRun> deviceRows(PrintWriter out, Path tflite) {
-        AdbClient client = AdbClient.locate(adb, environment.get());
+    private BenchRows deviceRows(PrintWriter out, Path tflite) {
         DeviceBench.Options options = new DeviceBench.Options(delegates, threads, runs, warmup, minSecs,
                 Duration.ofMillis((long) (timeoutSecs * 1000)), keep, benchmarkBinary, profileOps);
-        List<DeviceRuns.Outcome<DeviceBench.Result>> outcomes = DeviceRuns.run(client, device, tflite, options, progress());
-        for (DeviceRuns.Outcome<DeviceBench.Result> o : outcomes) {
-            if (o.failure() != null && !(o.failure() instanceof DeviceException)) {
-                throw o.failure();
-            }
-        }
-        TfliteModel benched = profileOps ? TfliteModel.open(tflite) : null;
-        List<BenchRun> rows = new ArrayList<>();
-        for (DeviceRuns.Outcome<DeviceBench.Result> o : outcomes) {
-            if (o.failure() != null) {
-                rows.add(failedDevice(out, o.serial(), String.join(",", delegates), o.failure().getMessage()));
-                continue;
-            }
-            DeviceBench.Result r = o.result();
-            var f = r.facts();
-            out.printf(Locale.ROOT, "%s: %s (%s, %s, Android SDK %d, %s), %d thread%s, benchmark_model in %.1f s%n", model,
-                    f.serial(), f.model(), f.soc(), f.sdk(), f.abi(), threads, threads == 1 ? "" : "s", r.seconds());
-            List<String> accelerators = accelerators(r);
-            if (!accelerators.isEmpty()) {
-                out.printf("  NNAPI accelerators: %s%n", Escapes.visible(String.join(", ", accelerators)));
-            }
-            Map<String, Object> facts = deviceFacts(f, r.seconds());
-            facts.put("nnapi_accelerators", accelerators.isEmpty() ? null : accelerators);
-            deviceJson.put(f.serial(), facts);
-            for (DeviceBench.Row row : r.rows()) {
-                BenchRun run = row.run();
-                if (benched != null) {
-                    run = new BenchRun(run.target(), run.delegate(),
-                            run.result().withOps(ProfileOrigins.attach(run.result().ops(), benched)));
-                }
-                if (row.failure() != null) {
-                    failureOf.put(run, row.failure());
-                }
-                rows.add(run);
-                commandLines.put(run, row.commandLine());
-            }
-        }
-        return rows;
+        return DeviceBenchRows.run(out, model, tflite, AdbClient.locate(adb, environment.get()), device, options,
+                progress());
     }
 
-    /**
-     * {@code --qnn-sdk}: qnn-net-run on every named device's HTP ({@link QnnDeviceBench}), one
-     * line of facts and one of the profile's figures each, then their rows; failures as in
-     * {@link #deviceRows}.
-     */
-    private List<BenchRun> qnnRows(PrintWriter out) {
+    private BenchRows qnnRows(PrintWriter out) {
         QnnBenchModel m = QnnBenchModel.read(model);
         QnnDeviceBench.Options options = new QnnDeviceBench.Options(QnnSdkFiles.find(qnnSdk, m.name()), m.inputs(),
                 htpArch == null ? null : HtpArch.parse(htpArch), runs, seed, Duration.ofMillis((long) (timeoutSecs * 1000)),
                 keep);
-        AdbClient client = AdbClient.locate(adb, environment.get());
-        List<DeviceRuns.Outcome<QnnDeviceBench.Result>> outcomes = DeviceRuns.run(client, device,
-                d -> QnnDeviceBench.run(d, options, progress()));
-        for (DeviceRuns.Outcome<QnnDeviceBench.Result> o : outcomes) {
-            if (o.failure() != null && !(o.failure() instanceof DeviceException)) {
-                throw o.failure();
-            }
-        }
-        List<BenchRun> rows = new ArrayList<>();
-        for (DeviceRuns.Outcome<QnnDeviceBench.Result> o : outcomes) {
-            if (o.failure() != null) {
-                rows.add(failedDevice(out, o.serial(), "htp", o.failure().getMessage()));
-                continue;
-            }
-            QnnDeviceBench.Result r = o.result();
-            var f = r.facts();
-            out.printf(Locale.ROOT, "%s: %s (%s, %s, Android SDK %d, %s), HTP %s, qnn-net-run %s %s in %.1f s%n", model,
-                    f.serial(), f.model(), f.soc(), f.sdk(), f.abi(), r.htpArch(),
-                    options.sdk().context() ? "--retrieve_context" : "--model", options.sdk().model().getFileName(),
-                    r.seconds());
-            var p = r.profile();
-            out.printf(Locale.ROOT, "  qnn-profile-viewer: NetRun %s ms per inference, accelerator execute %s, %s IPS%n",
-                    BenchTable.ms(p.netRunUs() / 1000), p.onHtp() ? BenchTable.ms(p.acceleratorUs() / 1000) + " ms"
-                            : "none (the graph did not run on the HTP)", p.ips() == null ? "-" : BenchTable.ms(p.ips()));
-            Map<String, Object> facts = deviceFacts(f, r.seconds());
-            facts.put("htp_arch", r.htpArch());
-            deviceJson.put(f.serial(), facts);
-            BenchRun run = r.row().run();
-            rows.add(run);
-            commandLines.put(run, r.row().commandLine());
-            qnnProfiles.put(run, p.toJson());
-        }
-        return rows;
-    }
-
-    /** A device that failed beside others: its line, its JSON and a row without result. */
-    private BenchRun failedDevice(PrintWriter out, String serial, String delegates, String why) {
-        out.printf("%s: %s: no result: %s%n", model, serial, why);
-        deviceJson.put(serial, Map.of("failure", why));
-        BenchRun failed = new BenchRun(serial, delegates, BenchResult.failed(why));
-        failureOf.put(failed, why);
-        failedDevices.add(failed);
-        return failed;
-    }
-
-    private static Map<String, Object> deviceFacts(isptool.backends.bench.adb.DeviceFacts f, double seconds) {
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("model", f.model());
-        facts.put("soc", f.soc());
-        facts.put("sdk", f.sdk());
-        facts.put("abi", f.abi());
-        facts.put("seconds", seconds);
-        return facts;
-    }
-
-    /** The NNAPI accelerators a device's runs reported (NNAPI runs print them), in the order seen. */
-    private static List<String> accelerators(DeviceBench.Result r) {
-        List<String> all = new ArrayList<>();
-        for (DeviceBench.Row row : r.rows()) {
-            row.run().result().nnapiAccelerators().stream().filter(a -> !all.contains(a)).forEach(all::add);
-        }
-        return all;
+        return QnnBenchRows.run(out, model, AdbClient.locate(adb, environment.get()), device, options, progress());
     }
 
     private void checkArguments() {
@@ -458,6 +356,10 @@ final class BenchCommand implements Callable<Integer> {
                 : null;
         if (bad != null) {
             throw new CommandLine.ParameterException(cl, bad);
+        }
+        if (!htmlFrom.isEmpty() && html == null) {
+            throw new CommandLine.ParameterException(cl, "--html-from draws earlier results on the page of --html FILE;"
+                    + " give --html too");
         }
         if (psnr != null && !Double.isFinite(psnr)) {
             throw new CommandLine.ParameterException(cl, "--psnr " + psnr + ": give the PSNR in dB as a number");
@@ -517,9 +419,10 @@ final class BenchCommand implements Callable<Integer> {
      * Runs that failed side by side with others (a delegate a device could not run, a device that
      * failed), as one line; null if none.
      */
-    private String failedRuns(List<BenchRun> rows) {
-        List<String> failed = rows.stream().map(failureOf::get).filter(java.util.Objects::nonNull).toList();
-        boolean delegateFailed = rows.stream().anyMatch(r -> failureOf.containsKey(r) && !failedDevices.contains(r));
+    private String failedRuns(BenchRows bench) {
+        List<String> failed = bench.rows.stream().map(bench.failureOf::get).filter(java.util.Objects::nonNull).toList();
+        boolean delegateFailed = bench.rows.stream()
+                .anyMatch(r -> bench.failureOf.containsKey(r) && !bench.failedDevices.contains(r));
         return failed.isEmpty() ? null : model + ": " + String.join("; ", failed) + "; the other rows are above"
                 + (delegateFailed ? "; run that delegate alone with --keep to look into it" : "");
     }
@@ -553,6 +456,7 @@ final class BenchCommand implements Callable<Integer> {
         f.put("max_latency_ms", maxLatencyMs);
         f.put("psnr_db", psnr);
         f.put("psnr_from", psnrFrom == null ? null : psnrFrom.toString());
+        f.put("html", html == null ? null : html.toString());
         return f;
     }
 

@@ -34,7 +34,7 @@ record BenchGates(Path model, Double maxLatencyMs, boolean requireFullDelegation
         for (BenchRun r : rows) {
             if (Boolean.TRUE.equals(r.result().cpuFallback())) {
                 return model + ": " + r.target() + "/" + r.delegate() + " did not run fully on the delegate ("
-                        + BenchTable.delegation(r.result()) + ") and --require-full-delegation is set; see which ops"
+                        + r.result().delegation() + ") and --require-full-delegation is set; see which ops"
                         + " fall back with --json, or drop the flag";
             }
         }

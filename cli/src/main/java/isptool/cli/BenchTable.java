@@ -4,8 +4,6 @@ import isptool.backends.bench.BenchMemory;
 import isptool.backends.bench.BenchResult;
 import isptool.backends.bench.BenchRun;
 import isptool.backends.bench.BenchStats;
-import isptool.backends.bench.DelegateOutcome;
-import isptool.backends.bench.Partitioning;
 import isptool.backends.bench.ToolEra;
 import java.io.PrintWriter;
 import java.util.List;
@@ -28,7 +26,7 @@ final class BenchTable {
             BenchStats s = b.inference();
             out.printf(Locale.ROOT, row, r.target(), r.delegate(), ms(ms),
                     ms(s == null ? null : s.p95() == null ? null : s.p95() / 1000), ms == null ? "-" : fps(ms),
-                    delegation(b), memory(b));
+                    b.delegation(), memory(b));
         }
         for (BenchRun r : runs) {
             out.printf("  %s/%s: %s%n", r.target(), r.delegate(), details(r.result()));
@@ -62,25 +60,6 @@ final class BenchTable {
             sb.append(String.format(Locale.ROOT, "; Java heap peak %.1f MB", b.memory().heapPeakMb()));
         }
         return sb.toString();
-    }
-
-    /** {@code full (17/17 ops)}, {@code partial (2 kernels, 12/15 ops, 3 partitions)}, {@code none}, {@code failed}, or {@code -} for plain CPU. */
-    static String delegation(BenchResult b) {
-        DelegateOutcome o = b.outcomes().isEmpty() ? null : b.outcomes().get(b.outcomes().size() - 1);
-        Partitioning p = b.partitions().isEmpty() ? null : b.partitions().get(b.partitions().size() - 1);
-        if (o == null && p == null) {
-            return "-";
-        }
-        String ops = p == null ? "" : p.replacedNodes() + (p.totalNodes() == null ? "" : "/" + p.totalNodes()) + " ops"
-                + (p.partitions() == null ? "" : ", " + p.partitions() + (p.partitions() == 1 ? " partition" : " partitions"));
-        if (o == null) {
-            return ops;
-        }
-        String d = o.describe();
-        if (ops.isEmpty()) {
-            return d;
-        }
-        return d.endsWith(")") ? d.substring(0, d.length() - 1) + ", " + ops + ")" : d + " (" + ops + ")";
     }
 
     private static String memory(BenchResult b) {

@@ -2,6 +2,7 @@ package isptool.cli;
 
 import isptool.backends.calib.CalibrationInputs;
 import isptool.backends.convert.FloatConversion;
+import isptool.backends.html.CheckPage;
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.Progress;
 import isptool.backends.quant.Quantizer;
@@ -11,6 +12,7 @@ import isptool.backends.target.TargetCheck;
 import isptool.backends.target.TargetReport;
 import isptool.backends.tflite.TfliteModel;
 import isptool.graph.Graph;
+import isptool.graph.io.AtomicFiles;
 import isptool.graph.io.RegularFiles;
 import isptool.graph.io.TempFiles;
 import java.io.IOException;
@@ -46,6 +48,11 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the verdicts and plans as JSON.")
     Path json;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a page (one self-contained HTML file)"
+            + " with the graph coloured by where each operator runs, the delegate's partitions outlined and each"
+            + " refused operator with its reasons and swap; targets with the same outcome share one drawing.")
+    Path html;
 
     @Option(names = "--require-full", description = "Exit 5 when the model is not fully delegated on every target"
             + " checked (for CI).")
@@ -86,6 +93,14 @@ final class CheckCommand implements Callable<Integer> {
         if (json != null) {
             ModelJob.checkNotInput(model, json, "--json");
         }
+        if (html != null) {
+            ModelJob.checkNotInput(model, html, "--html");
+            if (json != null && html.toAbsolutePath().normalize().equals(json.toAbsolutePath().normalize())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--html and --json name the same file "
+                        + html + "; give each its own name");
+            }
+            AtomicFiles.checkWritable(html);
+        }
         TfliteModel m = tflite ? TfliteModel.open(model) : convert();
         List<String> origins = m.operatorOrigins();
         List<TargetReport> reports = targets.stream().map(t -> TargetCheck.run(m, t, origins)).toList();
@@ -105,6 +120,9 @@ final class CheckCommand implements Callable<Integer> {
             j.put("operators", m.operators().size());
             j.put("targets", reports.stream().map(TargetReport::toJson).toList());
             Reports.writeJson(json, j);
+        }
+        if (html != null) {
+            CheckPage.of(model, source, m, reports).write(html);
         }
         List<String> partial = reports.stream().filter(r -> r.verdict() != PartitionPlan.Verdict.FULLY)
                 .map(r -> r.target().name()).toList();

@@ -1,11 +1,8 @@
 package isptool.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import isptool.backends.bench.qnn.QnnInputs;
 import isptool.graph.ModelException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,15 +28,7 @@ record QnnBenchModel(String name, List<QnnInputs.Input> inputs) {
             throw new ModelException(model + ": with --qnn-sdk give the out/NAME that convert --backend qnn -o out/NAME"
                     + " wrote (no " + net + " there)");
         }
-        JsonNode graph;
-        try {
-            graph = new ObjectMapper().readTree(Files.readString(net)).path("graph");
-        } catch (JsonProcessingException e) {
-            throw new ModelException(net + ": not JSON (" + e.getOriginalMessage() + "); convert it again with"
-                    + " convert --backend qnn");
-        } catch (IOException e) {
-            throw new ModelException(net + ": cannot read: " + e.getMessage());
-        }
+        JsonNode graph = Reports.readJson(net, "convert it again with convert --backend qnn").path("graph");
         List<QnnInputs.Input> inputs = new ArrayList<>();
         for (JsonNode in : graph.path("inputs")) {
             JsonNode tensor = graph.path("tensors").path(in.asText());

@@ -1,12 +1,8 @@
 package isptool.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import isptool.graph.ModelException;
 import isptool.graph.io.RegularFiles;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -19,15 +15,7 @@ import java.nio.file.Path;
 record ReportFidelity(double psnrDb, String source) {
     static ReportFidelity read(Path report, boolean qnn) {
         RegularFiles.require(report, report.toString(), "the JSON file convert --report wrote");
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(Files.readString(report));
-        } catch (JsonProcessingException e) {
-            throw new ModelException(report + ": not JSON (" + e.getOriginalMessage() + "); give the file convert --report"
-                    + " wrote");
-        } catch (IOException e) {
-            throw new ModelException(report + ": cannot read: " + e.getMessage());
-        }
+        JsonNode root = Reports.readJson(report, "give the file convert --report wrote");
         Double psnr = qnn ? lowest(root.path("qnn").path("quantsim"), "psnr_db") : null;
         if (psnr != null) {
             return new ReportFidelity(psnr, "QNN quantsim vs float32");

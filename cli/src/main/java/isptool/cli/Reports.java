@@ -1,12 +1,17 @@
 package isptool.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import isptool.backends.verify.Verification;
+import isptool.graph.ModelException;
 import isptool.graph.io.AtomicFiles;
 import isptool.graph.io.JsonText;
 import isptool.passes.PassReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +60,20 @@ final class Reports {
         out.printf("  verify (%s): %s%n", r.inputDescription(), r.ok() ? "ok" : "MISMATCH");
         for (String line : r.lines()) {
             out.printf("    %s%n", line);
+        }
+    }
+
+    /**
+     * A JSON file read whole; a file that is not JSON or cannot be read fails with one line naming
+     * it, ending with what to do (e.g. "give the file convert --report wrote").
+     */
+    static JsonNode readJson(Path file, String whatToDo) {
+        try {
+            return new ObjectMapper().readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new ModelException(file + ": not JSON (" + e.getOriginalMessage() + "); " + whatToDo);
+        } catch (IOException e) {
+            throw new ModelException(file + ": cannot read: " + e.getMessage());
         }
     }
 

@@ -9,11 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import isptool.backends.bench.adb.DeviceStandIn;
 import isptool.backends.bench.adb.StandInBenchmarkModel;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,19 +30,6 @@ class BenchDeviceTest extends AdbBenchTestBase {
         model = scratch.resolve("acnet.tflite");
         TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("acnet.onnx").toString(), "-o", model.toString());
         assertEquals(0, run.status(), run.err());
-    }
-
-    /** A phone with {@code benchmark} installed as /data/local/tmp/benchmark_model. */
-    private DeviceStandIn phone(String name, Path benchmark) throws IOException {
-        DeviceStandIn phone = new DeviceStandIn(dir.resolve(name)).start(0);
-        Path installed = phone.onPhone("/data/local/tmp/benchmark_model");
-        Files.copy(benchmark, installed);
-        Files.setPosixFilePermissions(installed, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return phone;
-    }
-
-    private static String serial(DeviceStandIn phone) {
-        return "127.0.0.1:" + phone.port();
     }
 
     private static TestFiles.Run bench(String... args) {
@@ -68,12 +52,6 @@ class BenchDeviceTest extends AdbBenchTestBase {
         try (Stream<Path> s = Files.list(phone.onPhone("/data/local/tmp"))) {
             List<String> left = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("isptool-run-")).toList();
             assertEquals(List.of(), left, "run folders left on the device");
-        }
-    }
-
-    private static String fixture(String name) throws IOException {
-        try (InputStream in = BenchDeviceTest.class.getResourceAsStream("/bench/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

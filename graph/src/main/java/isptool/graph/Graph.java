@@ -31,6 +31,30 @@ public final class Graph {
     private long irVersion = 8;
     private String source = "model";
     private int nameCounter;
+    private Provenance provenance;
+
+    /**
+     * Starts recording which of the current nodes each node will stand for after rewrites; the
+     * current nodes are the originals. Returns the (one) record; calling again returns it.
+     */
+    public Provenance trackProvenance() {
+        if (provenance == null) {
+            provenance = new Provenance(this);
+        }
+        return provenance;
+    }
+
+    /** The record of {@link #trackProvenance}, or null when nothing is tracked. */
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    /** Tells the provenance record that n was rewritten in place. */
+    void changed(Node n) {
+        if (provenance != null) {
+            provenance.changed(n);
+        }
+    }
 
     public String name() {
         return name;
@@ -237,6 +261,7 @@ public final class Graph {
         v.constant = t;
         v.dtype = t.dtype();
         v.shape = Shape.of(t.shape());
+        v.users.forEach(this::changed);
     }
 
     public void addInput(Value v) {
@@ -277,6 +302,9 @@ public final class Graph {
             n.outputs.add(v);
         }
         nodes.add(n);
+        if (provenance != null) {
+            provenance.added(n);
+        }
         return n;
     }
 
@@ -295,6 +323,9 @@ public final class Graph {
         }
         Value old = n.inputs.get(i);
         n.inputs.set(i, v);
+        if (v != null && v.constant != null) {
+            changed(n); // new weights: a rewrite of n (rewiring n to a computed value is not)
+        }
         if (v != null) {
             register(v);
             v.users.add(n);
@@ -331,6 +362,7 @@ public final class Graph {
     /** Drops trailing inputs from index i on. */
     public void truncateInputs(Node n, int size) {
         while (n.inputs.size() > size) {
+            changed(n);
             Value old = n.inputs.remove(n.inputs.size() - 1);
             if (old != null) {
                 old.users.remove(n);
@@ -358,6 +390,9 @@ public final class Graph {
         nodes.remove(n);
         nodeNames.remove(n.name);
         n.graph = null;
+        if (provenance != null) {
+            provenance.removed(n);
+        }
     }
 
     /**

@@ -68,6 +68,9 @@ public final class Node {
 
     public Node set(String attr, Attr value) {
         attrs.put(attr, value);
+        if (graph != null) {
+            graph.changed(this);
+        }
         return this;
     }
 
@@ -88,7 +91,9 @@ public final class Node {
     }
 
     public void remove(String attr) {
-        attrs.remove(attr);
+        if (attrs.remove(attr) != null && graph != null) {
+            graph.changed(this);
+        }
     }
 
     public long getInt(String attr, long dflt) {

@@ -24,6 +24,9 @@ public abstract class OpRewrite implements Pass {
         for (Node n : g.visit()) {
             if (g.contains(n) && n.domain().isEmpty() && ops.contains(n.opType())) {
                 changed |= rewrite(g, n, report);
+                if (g.provenance() != null) {
+                    g.provenance().endRewrite(name()); // one match, one rewrite
+                }
             }
         }
         return changed;

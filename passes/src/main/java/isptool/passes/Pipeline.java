@@ -32,7 +32,9 @@ public final class Pipeline {
             for (Pass p : passes) {
                 if (p.run(g, report)) {
                     changed = true;
+                    endRewrite(g, p.name());
                     g.removeUnused();
+                    endRewrite(g, p.name() + " (unused nodes removed)");
                     g.topoSort();
                 }
             }
@@ -41,5 +43,11 @@ public final class Pipeline {
             }
         }
         return rounds;
+    }
+
+    private static void endRewrite(Graph g, String pass) {
+        if (g.provenance() != null) {
+            g.provenance().endRewrite(pass);
+        }
     }
 }

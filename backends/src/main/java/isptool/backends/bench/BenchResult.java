@@ -80,6 +80,29 @@ public record BenchResult(ToolEra era, Map<String, String> flags, Double modelSi
                 || failures.stream().anyMatch(f -> f.contains("Disallowed CPU fallback"));
     }
 
+    /**
+     * The delegation verdict in a few words: {@code full (17/17 ops)}, {@code partial (2 kernels,
+     * 12/15 ops, 3 partitions)}, {@code none}, {@code failed}, or {@code -} for plain CPU; the last
+     * delegate outcome and partition line count.
+     */
+    public String delegation() {
+        DelegateOutcome o = outcomes.isEmpty() ? null : outcomes.get(outcomes.size() - 1);
+        Partitioning p = partitions.isEmpty() ? null : partitions.get(partitions.size() - 1);
+        if (o == null && p == null) {
+            return "-";
+        }
+        String ops = p == null ? "" : p.replacedNodes() + (p.totalNodes() == null ? "" : "/" + p.totalNodes()) + " ops"
+                + (p.partitions() == null ? "" : ", " + p.partitions() + (p.partitions() == 1 ? " partition" : " partitions"));
+        if (o == null) {
+            return ops;
+        }
+        String d = o.describe();
+        if (ops.isEmpty()) {
+            return d;
+        }
+        return d.endsWith(")") ? d.substring(0, d.length() - 1) + ", " + ops + ")" : d + " (" + ops + ")";
+    }
+
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ok", ok());
