@@ -7,6 +7,7 @@ import isptool.backends.convert.EncodingsStage;
 import isptool.backends.convert.QnnStage;
 import isptool.backends.convert.QuantizedStage;
 import isptool.backends.quant.QuantOptions;
+import isptool.backends.target.QnnNodeVerdict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,16 +94,31 @@ final class ConvertPrinter {
         if (!s.layers().isEmpty()) {
             QualityPrinter.printRows(out, "qnn quantsim per layer on " + on, s.layers(), true);
         }
+        if (s.htp() != null) {
+            out.printf("  qnn graph check: %s%n", s.htp().summary());
+            for (QnnNodeVerdict v : s.htp().refused()) {
+                out.printf("    %d %s (%s): %s%n", v.index(), v.type(), Escapes.visible(v.name()), v.reasons());
+            }
+        }
     }
 
     private static void printEncodings(PrintWriter out, EncodingsStage s, ConvertRequest q, Path output) {
-        out.printf("  qnn encodings: %d activations, %d params (encodings %s); left out: %d TFLite-only tensors,"
-                + " %d ONNX values without a quantized tensor, %d float params%n", s.encodings().activations().size(),
-                s.encodings().params().size(), s.encodingsFormat(), s.encodings().tfliteOnly(),
-                s.encodings().onnxUnquantized(), s.encodings().floatParams());
+        if (s.encodings() != null) {
+            out.printf("  qnn encodings: %d activations, %d params (encodings %s); left out: %d TFLite-only tensors,"
+                    + " %d ONNX values without a quantized tensor, %d float params%n",
+                    s.encodings().activations().size(), s.encodings().params().size(), s.encodingsFormat(),
+                    s.encodings().tfliteOnly(), s.encodings().onnxUnquantized(), s.encodings().floatParams());
+        }
         if (s.check() != null) {
-            out.printf("  %s against %s:%n", output.resolveSibling(q.qnn().name() + ".onnx"), q.input());
+            out.printf("  %s%s against %s:%n", output.resolveSibling(q.qnn().name() + ".onnx"),
+                    s.biases() == null ? "" : " (as exported, before its biases were corrected)", q.input());
             Reports.printVerification(out, s.check());
+        }
+        if (s.biases() != null) {
+            out.printf(Locale.ROOT, "  bias correction carried into %s.onnx: %d biases rewritten (largest change %.3g)%s%n",
+                    q.qnn().name(), s.biases().written().size(), s.biases().maxChange(),
+                    s.biases().notCarried().isEmpty() ? "" : "; not carried: "
+                            + String.join(", ", s.biases().notCarried()));
         }
     }
 

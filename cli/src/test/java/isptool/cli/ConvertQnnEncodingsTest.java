@@ -95,6 +95,8 @@ class ConvertQnnEncodingsTest {
         }
         JsonNode report = new ObjectMapper().readTree(tmp.resolve("report.json").toFile()).get("qnn_encodings");
         assertEquals(json.get("activation_encodings").size(), report.get("activation_encodings").asInt());
+        assertTrue(report.get("corrected_biases").get("biases_written").asInt() >= 3, report.toString());
+        assertTrue(run.out().contains("bias correction carried into " + net + ".onnx"), run.out());
 
         int weights = 0;
         for (Node n : onnx.nodes()) {
@@ -173,6 +175,17 @@ class ConvertQnnEncodingsTest {
                 // the same integer level (levels are s apart); 1e-6 covers the scale's decimal form in the JSON
                 assertEquals((float) (s * (q + off)), (float) back[i], 1e-6 * Math.max(s, Math.abs(back[i])),
                         n.name() + " element " + i);
+            }
+            // bias correction lives in the TFLite model's int32 biases: OUT.onnx carries them (CorrectedBiases)
+            int bi = layout.biasInput();
+            if (bi < op.inputs().size() && op.inputs().get(bi) >= 0) {
+                TensorInfo bt = model.tensor(op.inputs().get(bi));
+                double[] tb = dequantized(bt, model.constant(bt.index())).toDoubles();
+                double[] ob = n.input(2).constant().toDoubles();
+                for (int c = 0; c < tb.length; c++) {
+                    assertEquals((float) tb[c], (float) ob[c], 1e-6 * Math.max(1e-3, Math.abs(tb[c])),
+                            n.name() + " bias " + c);
+                }
             }
             matched++;
         }

@@ -79,6 +79,31 @@ class ConvertQnnTest {
     }
 
     @Test
+    void anHtpTargetJudgesTheEmittedGraphNodeByNode() throws IOException {
+        TestFiles.Run run = convert("syenet_isp", tmp.resolve("out/isp"), int8("--target", "htp-v73"));
+        assertEquals(0, run.status(), run.out() + run.err());
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("report.json").toFile());
+        JsonNode htp = report.get("qnn").get("htp_check");
+        int nodes = report.get("qnn").get("nodes").asInt();
+        assertTrue(htp.get("runs").asBoolean(), htp.toString());
+        assertEquals(nodes, htp.get("nodes").size());
+        assertTrue(run.out().contains("qnn graph check: runs on htp-v73 (" + nodes + " nodes)"), run.out());
+
+        // v68 has no float16: every node of an fp16 graph is refused, each with its reason and its source
+        run = convert("syenet_isp", tmp.resolve("out/isp16"), "--precision", "fp16", "--target", "htp-v68");
+        assertEquals(0, run.status(), run.out() + run.err());
+        htp = new ObjectMapper().readTree(tmp.resolve("report.json").toFile()).get("qnn").get("htp_check");
+        assertFalse(htp.get("runs").asBoolean());
+        int refused = 0;
+        for (JsonNode n : htp.get("nodes")) {
+            refused += n.get("runs").asBoolean() ? 0 : 1;
+        }
+        assertEquals(htp.get("nodes").size(), refused);
+        assertTrue(run.out().contains("qnn graph check: refused on htp-v68: " + refused + " of " + refused + " nodes")
+                && run.out().contains("Conv2d (") && run.out().contains("float16 from v69"), run.out());
+    }
+
+    @Test
     void aPsnrFloorAboveTheResultWritesNothing() throws IOException {
         Path out = tmp.resolve("out/isp");
         Files.createDirectories(out.getParent());

@@ -112,18 +112,21 @@ public final class Conversion {
                     return;
                 }
             }
-            if (r.caps() != null) {
+            if (r.caps() != null && !(r.backend() == ConvertRequest.Backend.QNN
+                    && Target.byName(r.caps().name()).family() == Target.Family.HTP)) {
+                // For --backend qnn on an HTP target the QNN graph itself is judged (QnnStage), not its TFLite form.
                 TfliteModel m = TfliteModel.open(tmp);
                 targetCheck = TargetCheck.run(m, Target.byName(r.caps().name()), m.operatorOrigins());
             }
             if (r.backend() == ConvertRequest.Backend.QNN_ENCODINGS) {
-                encodings = EncodingsStage.run(r.reference(), tmp, g, r.qnn(), r.verify(), tmp);
+                encodings = EncodingsStage.run(r.reference(), tmp, g, r.qnn(), r.verify(), tmp,
+                        precision.isInteger() && options.biasCorrection());
                 if (encodings.failure() != null) {
                     failure = new Failure(Failure.Kind.ENCODINGS, encodings.failure());
                 }
             } else if (r.backend() == ConvertRequest.Backend.QNN) {
                 qnn = QnnStage.run(r.input(), tmp, g, conversion.plan(), precision, r.qnn(), r.minPsnr(),
-                        r.perLayer(), r.verify().inputs());
+                        r.perLayer(), r.verify().inputs(), r.caps() == null ? null : Target.byName(r.caps().name()));
                 if (qnn.failure() != null) {
                     failure = new Failure(Failure.Kind.QNN_QUALITY, qnn.failure());
                 }

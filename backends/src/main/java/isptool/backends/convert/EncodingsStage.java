@@ -1,5 +1,6 @@
 package isptool.backends.convert;
 
+import isptool.backends.qnn.CorrectedBiases;
 import isptool.backends.qnn.OnnxEncodings;
 import isptool.backends.qnn.QnnEncodingsJson;
 import isptool.backends.tflite.TfliteModel;
@@ -28,35 +29,49 @@ import java.util.Map;
  * @param failure why it failed, or null
  */
 public record EncodingsStage(OnnxEncodings.Result encodings, String encodingsFormat, Verification.Result check,
-        Map<String, byte[]> files, String failure) {
+        CorrectedBiases.Result biases, Map<String, byte[]> files, String failure) {
 
-    /** reference: the file verified against (the input, or its upgraded form); tmpBeside: a file beside which temporary files go. */
+    /**
+     * reference: the file verified against (the input, or its upgraded form); tmpBeside: a file beside
+     * which temporary files go; correctBiases: the quantizer corrected biases, so they are carried into
+     * the ONNX written (after the export was verified as it stood: the corrected biases move the float
+     * graph by the quantization error they compensate, by design).
+     */
     static EncodingsStage run(Path reference, Path tflite, Graph g, ConvertRequest.Qnn settings,
-            ConvertRequest.Verify verify, Path tmpBeside) throws IOException {
-        OnnxEncodings.Result enc = OnnxEncodings.of(g, TfliteModel.open(tflite));
+            ConvertRequest.Verify verify, Path tmpBeside, boolean correctBiases) throws IOException {
+        TfliteModel model = TfliteModel.open(tflite);
         Path onnx = TempFiles.beside(tmpBeside);
         try {
             OnnxExporter.write(g, onnx);
             Verification.Result check = verify.skip() ? null
                     : Verification.compareOnnx(reference, onnx, verify.inputs(), verify.described(), verify.tolerance());
             if (check != null && !check.ok()) {
-                return new EncodingsStage(enc, settings.encodingsFormat(), check, Map.of(),
+                return new EncodingsStage(null, settings.encodingsFormat(), check, null, Map.of(),
                         "the exported ONNX graph differs from the input (" + check.worst() + ")");
             }
+            CorrectedBiases.Result biases = null;
+            if (correctBiases) {
+                biases = CorrectedBiases.apply(g, model);
+                OnnxExporter.write(g, onnx);
+            }
+            OnnxEncodings.Result enc = OnnxEncodings.of(g, model);
             Map<String, byte[]> files = new LinkedHashMap<>();
             files.put(settings.name() + ".onnx", Files.readAllBytes(onnx));
             files.put(settings.name() + ".encodings.json", QnnEncodingsJson.write(enc.activations(), enc.params(),
                     settings.format()).getBytes(StandardCharsets.UTF_8));
-            return new EncodingsStage(enc, settings.encodingsFormat(), check, files, null);
+            return new EncodingsStage(enc, settings.encodingsFormat(), check, biases, files, null);
         } finally {
             TempFiles.delete(onnx);
         }
     }
 
     public Map<String, Object> toJson() {
-        Map<String, Object> json = new LinkedHashMap<>(encodings.toJson());
+        Map<String, Object> json = new LinkedHashMap<>(encodings == null ? Map.of() : encodings.toJson());
         json.put("encodings_format", encodingsFormat);
         json.put("onnx_verification", check == null ? "skipped" : check.toJson());
+        if (biases != null) {
+            json.put("corrected_biases", biases.toJson());
+        }
         return json;
     }
 }

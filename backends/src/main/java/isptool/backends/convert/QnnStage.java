@@ -11,6 +11,9 @@ import isptool.backends.qnn.TfliteToQnn;
 import isptool.backends.quant.Precision;
 import isptool.backends.quant.QualityReport;
 import isptool.backends.quant.QualitySummary;
+import isptool.backends.target.QnnGraphCheck;
+import isptool.backends.target.QnnGraphReport;
+import isptool.backends.target.Target;
 import isptool.backends.tflite.TfliteModel;
 import isptool.backends.verify.Comparison;
 import isptool.graph.Graph;
@@ -32,14 +35,16 @@ import java.util.Map;
  * @param files   NAME.cpp, NAME.bin, NAME_net.json, NAME.encodings.json by file name (empty if it failed)
  * @param outputs the quantsim row of each graph output
  * @param layers  every compared tensor (empty unless per-layer rows were asked for)
+ * @param htp     the emitted graph judged node by node for --target htp-vNN (null for other targets)
  * @param failure why it failed its floor, or null
  */
 public record QnnStage(QnnGraph graph, int tensorVersion, String encodingsFormat, Map<String, byte[]> files,
-        List<QualityReport.Row> outputs, List<QualityReport.Row> layers, String failure) {
+        List<QualityReport.Row> outputs, List<QualityReport.Row> layers, QnnGraphReport htp, String failure) {
 
+    /** target: --target's profile, or null; an HTP one judges the emitted graph (QnnGraphCheck). */
     static QnnStage run(Path input, Path tflite, Graph g, LayoutPlan plan, Precision precision,
-            ConvertRequest.Qnn settings, double floor, boolean perLayer, Map<String, Tensor> heldOut)
-            throws IOException {
+            ConvertRequest.Qnn settings, double floor, boolean perLayer, Map<String, Tensor> heldOut,
+            Target target) throws IOException {
         QnnDataType floatType = precision == Precision.FP16 ? QnnDataType.FLOAT_16 : QnnDataType.FLOAT_32;
         QnnGraph q = TfliteToQnn.convert(TfliteModel.of(Files.readAllBytes(tflite), input.toString()),
                 settings.name(), floatType);
@@ -47,8 +52,10 @@ public record QnnStage(QnnGraph graph, int tensorVersion, String encodingsFormat
         List<QualityReport.Row> all = QnnQuality.compare(q, QnnTar.read(files.bin()), g, plan, heldOut, perLayer);
         List<QualityReport.Row> outputs = all.stream().filter(r -> g.isGraphOutput(g.value(r.tensor()))).toList();
         String failure = judge(outputs.stream().map(QualityReport.Row::comparison).toList(), floor);
+        QnnGraphReport htp = target != null && target.family() == Target.Family.HTP ? QnnGraphCheck.run(q, target)
+                : null;
         return new QnnStage(q, settings.tensorVersion(), settings.encodingsFormat(),
-                failure == null ? files.files() : Map.of(), outputs, perLayer ? all : List.of(), failure);
+                failure == null ? files.files() : Map.of(), outputs, perLayer ? all : List.of(), htp, failure);
     }
 
     /** Null if every output is finite where float32 is and reaches the floor (NaN: no floor), else why not. */
@@ -74,6 +81,9 @@ public record QnnStage(QnnGraph graph, int tensorVersion, String encodingsFormat
         json.put("quantsim", QualitySummary.rowsJson(outputs));
         if (!layers.isEmpty()) {
             json.put("quantsim_layers", QualitySummary.rowsJson(layers));
+        }
+        if (htp != null) {
+            json.put("htp_check", htp.toJson());
         }
         json.put("ok", failure == null);
         return json;
