@@ -10,7 +10,7 @@ final class AutoPlanPrinter {
     }
 
     static void print(PrintWriter out, AutoPrecision.Plan plan) {
-        out.printf(Locale.ROOT, "  precision auto, target %.2f dB on the calibration samples:%n", plan.targetDb());
+        out.printf(Locale.ROOT, "  precision auto, target %.2f dB on every calibration sample measured (worst sample):%n", plan.targetDb());
         out.println("    plan                                         PSNR      cost");
         for (AutoPrecision.Candidate c : plan.tried()) {
             out.printf(Locale.ROOT, "    %-42s %7.2f dB %7.2f%s%n", Escapes.visible(c.label()), c.psnrDb(), c.cost(),
@@ -21,7 +21,8 @@ final class AutoPlanPrinter {
             out.printf(Locale.ROOT, "    %-30s %-18s %8s  %-9s %s%n", Escapes.visible(l.node()), l.op(), work(l.work()),
                     l.precision(), Double.isNaN(l.gainDb()) ? "-" : String.format(Locale.ROOT, "%+.2f dB", l.gainDb()));
         }
-        out.println("    (cost: work weighted 1 int8, 2 int16x8, 4 float, per unit of the int8 model's)");
+        out.printf("    (cost: work weighted %s, per unit of the int8 model's; assumed for %s)%n",
+                plan.costs().weights(), plan.costs().basis());
     }
 
     private static String work(long w) {

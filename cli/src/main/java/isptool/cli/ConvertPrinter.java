@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** convert's text: every stage of a ConvertResult that ran, in pipeline order. */
 final class ConvertPrinter {
@@ -66,6 +67,7 @@ final class ConvertPrinter {
         String method = o.precision().isInteger() ? ", " + name(o.method()) + (o.biasCorrection()
                 ? " + bias correction" : "") + ", io " + name(o.ioType()) : "";
         out.printf("  quantized to %s%s: %d operators%n", name(o.precision()), method, s.operators());
+        printTechniques(out, s.result().summary());
         s.ops().forEach((op, count) -> out.printf("    %s %d%n", op, count));
         List<String> floatNodes = s.result().floatNodes();
         if (!floatNodes.isEmpty()) {
@@ -81,6 +83,24 @@ final class ConvertPrinter {
         QualityPrinter.printRows(out, "quality vs float32 onnxruntime on " + s.heldOutWhat(), s.heldOut(), false);
         if (!s.layers().isEmpty()) {
             QualityPrinter.printRows(out, "per layer on " + s.heldOutWhat(), s.layers(), true);
+        }
+    }
+
+    /** What --cle, --adaround and --int16-ops did, from the quantizer's summary (the report's keys). */
+    private static void printTechniques(PrintWriter out, Map<String, Object> summary) {
+        if (summary.get("cross_layer_equalization") instanceof Map<?, ?> cle) {
+            List<?> applied = (List<?>) cle.get("applied");
+            List<?> refused = (List<?>) cle.get("refused");
+            out.printf("    cross-layer equalization: %d conv pair%s equalized, %d left as they were%n", applied.size(),
+                    applied.size() == 1 ? "" : "s", refused.size());
+        }
+        if (summary.get("adaround") instanceof Map<?, ?> ada) {
+            out.printf("    adaround: %s layers, %s of %s weights rounded away from nearest%n", ada.get("layers"),
+                    ada.get("rounded_away_from_nearest"), ada.get("weights"));
+        }
+        if (summary.get("int16_nodes") instanceof List<?> int16) {
+            out.printf("    int16 activations (--int16-ops): %s%n", int16.isEmpty() ? "no node matched"
+                    : String.join(", ", int16.stream().map(n -> Escapes.visible(String.valueOf(n))).toList()));
         }
     }
 

@@ -166,14 +166,24 @@ class ConvertQuantTest {
         assertTrue(noTarget.err().contains("--precision auto needs --min-psnr DB"), noTarget.err());
         TestFiles.Run run = convert(out, calibrated("auto", "--min-psnr", "45"));
         assertEquals(0, run.status(), run.err());
-        assertTrue(run.out().contains("  precision auto, target 45.00 dB on the calibration samples:\n"), run.out());
+        assertTrue(run.out().contains("  precision auto, target 45.00 dB on every calibration sample measured (worst"
+                + " sample):\n"), run.out());
         assertTrue(run.out().matches("(?s).*\\n    int8 +\\d+\\.\\d\\d dB +1\\.00  <- chosen\\n.*"), run.out());
         assertTrue(run.out().contains("  quantized to int8, "), run.out());
         JsonNode auto = new ObjectMapper().readTree(tmp.resolve("report.json").toFile()).get("auto_precision");
         assertEquals("int8", auto.get("chosen").asText());
         assertEquals(1, auto.get("tried").size());
         assertTrue(auto.get("tried").get(0).get("psnr_db").asDouble() >= 45);
+        assertEquals(2, auto.get("costs").get("int16x8").asDouble());
         assertIntegerBetweenBorders(TfliteModel.open(out), TfliteType.INT8);
+
+        // for an NNAPI target int16 work is charged as CPU work: the NNAPI delegate takes no int16 tensors
+        run = convert(out, calibrated("auto", "--min-psnr", "45", "--target", "nnapi-30"));
+        assertEquals(0, run.status(), run.err());
+        auto = new ObjectMapper().readTree(tmp.resolve("report.json").toFile()).get("auto_precision");
+        assertEquals(16, auto.get("costs").get("int16x8").asDouble());
+        assertTrue(run.out().contains("16 int16x8, 4 float, per unit of the int8 model's; assumed for nnapi-30:"),
+                run.out());
     }
 
     /** --float-ops keeps the matching node in float32 inside the integer model. */

@@ -38,7 +38,7 @@ class ConvertTechniquesTest {
     }
 
     /** Calibration PSNR (dB) of convert at precision without and with the options; the report of the latter. */
-    private record Gain(double without, double with, JsonNode quantization) {
+    private record Gain(double without, double with, JsonNode quantization, String out) {
     }
 
     private Gain gain(String precision, String... options) throws IOException {
@@ -51,7 +51,7 @@ class ConvertTechniquesTest {
         TestFiles.Run run = convert("with", more.toArray(String[]::new));
         assertEquals(0, run.status(), run.out() + run.err());
         JsonNode q = quantization("with");
-        return new Gain(without, calibrationPsnr(q), q);
+        return new Gain(without, calibrationPsnr(q), q, run.out());
     }
 
     /**
@@ -63,6 +63,7 @@ class ConvertTechniquesTest {
         Gain g = gain("int8", "--cle", "--per-layer");
         JsonNode cle = g.quantization().get("cross_layer_equalization");
         assertEquals(2, cle.get("applied").size(), cle.toString());
+        assertTrue(g.out().contains("    cross-layer equalization: 2 conv pairs equalized, "), g.out());
         assertTrue(g.with() > g.without() + 10, g.toString());
         for (JsonNode row : g.quantization().get("quality").get("layers")) {
             assertTrue(row.get("cosine").asDouble() > 0.999, row.toString());
@@ -76,6 +77,8 @@ class ConvertTechniquesTest {
         JsonNode ada = g.quantization().get("adaround");
         assertEquals(3, ada.get("layers").asInt(), ada.toString());
         assertTrue(ada.get("rounded_away_from_nearest").asInt() > 0, ada.toString());
+        assertTrue(g.out().contains("    adaround: 3 layers, " + ada.get("rounded_away_from_nearest").asInt() + " of "
+                + ada.get("weights").asInt() + " weights rounded away from nearest"), g.out());
         assertTrue(g.with() > g.without() + 1, g.toString());
     }
 
@@ -84,6 +87,7 @@ class ConvertTechniquesTest {
     void int16OpsRaiseTheInt8Psnr() throws IOException {
         Gain g = gain("int8", "--int16-ops", "^/act_1/Relu$|^/tail/Conv$");
         assertEquals("[\"/act_1/Relu\",\"/tail/Conv\"]", g.quantization().get("int16_nodes").toString());
+        assertTrue(g.out().contains("    int16 activations (--int16-ops): /act_1/Relu, /tail/Conv\n"), g.out());
         assertTrue(g.with() > g.without() + 10, g.toString());
     }
 

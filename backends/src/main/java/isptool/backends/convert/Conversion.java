@@ -4,6 +4,7 @@ import isptool.backends.convert.ConvertResult.Failure;
 import isptool.backends.quant.AutoPrecision;
 import isptool.backends.quant.IoType;
 import isptool.backends.quant.Precision;
+import isptool.backends.quant.PrecisionCosts;
 import isptool.backends.quant.Progress;
 import isptool.backends.quant.QuantOptions;
 import isptool.backends.target.Target;
@@ -55,6 +56,27 @@ public final class Conversion {
     }
 
     /** One conversion's stages so far. */
+    /**
+     * --precision auto's costs for the model's target (null: none given): a precision the target's
+     * accelerator does not run is charged as CPU work ({@link PrecisionCosts#CPU}). NNAPI and the GPU
+     * delegate take no int16 tensors (FACTS.md §4; the target rules refuse them); the GPU delegate
+     * computes in float whatever the model's type, so int8 saves nothing there; HTP runs int16x8, and
+     * float16 only from v69; XNNPACK has no int16x8 kernels (TFLite's reference ones run it).
+     */
+    static PrecisionCosts costs(Target t) {
+        if (t == null) {
+            return PrecisionCosts.NPU;
+        }
+        return switch (t.family()) {
+            case NNAPI -> new PrecisionCosts(PrecisionCosts.CPU, 4, t.name() + ": int16x8 on the CPU");
+            case GPU -> new PrecisionCosts(PrecisionCosts.CPU, 1, t.name() + ": the GPU computes int8 in float;"
+                    + " int16x8 on the CPU");
+            case HTP -> t.htpFloat16() ? new PrecisionCosts(2, 4, t.name() + ": int16x8 and float16 on the HTP")
+                    : new PrecisionCosts(2, PrecisionCosts.CPU, t.name() + ": no float16, float on the CPU");
+            case CPU -> new PrecisionCosts(4, 2, t.name() + ": XNNPACK float, int16x8 in reference kernels");
+        };
+    }
+
     private static final class Run {
         final Graph g;
         final ConvertRequest r;
@@ -91,7 +113,7 @@ public final class Conversion {
             QuantOptions options = r.quant();
             if (r.auto()) {
                 auto = AutoPrecision.choose(tmp, g, conversion.plan(), r.calibration(), options, r.minPsnr(),
-                        progress);
+                        costs(r.caps() == null ? null : Target.byName(r.caps().name())), progress);
                 if (auto.chosen() == null) {
                     failure = new Failure(Failure.Kind.NO_PLAN, String.format(java.util.Locale.ROOT,
                             "no precision plan reaches %.2f dB on the calibration samples", auto.targetDb()));
@@ -100,7 +122,9 @@ public final class Conversion {
                 options = auto.chosen().options();
                 precision = options.precision();
             }
-            if (r.caps() != null && precision == Precision.INT8 && !r.ioTypeGiven() && r.caps().int8Io()) {
+            // int8 borders only for an all-int8 model: a mixed plan's int16 layers may sit at the borders
+            if (r.caps() != null && precision == Precision.INT8 && !r.ioTypeGiven() && r.caps().int8Io()
+                    && options.int16Ops() == null) {
                 options = options.withIoType(IoType.INT8);
                 int8Io = true;
             }

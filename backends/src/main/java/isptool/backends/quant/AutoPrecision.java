@@ -23,20 +23,20 @@ import java.util.stream.Collectors;
 
 /**
  * {@code --precision auto --min-psnr DB}: the cheapest precision plan whose quantized model reaches
- * DB against float32 on the calibration samples (the lowest output's mean PSNR over up to
- * {@link #SAMPLES} of them, as convert's quality report measures it).
+ * DB against float32 on every calibration sample measured (the lowest PSNR of any output on any of
+ * up to {@link #SAMPLES} samples): the worst sample, not the mean, so the model convert then gates
+ * on its held-out input is not one that met the target only on average.
  *
  * <p>Plans tried, cheapest first: int8 everywhere; int8 with the fewest, least costly ONNX nodes
  * kept float32, chosen greedily by measured sensitivity (the PSNR gained when that node alone is
  * float, per unit of its cost); int8 with the fewest nodes given int16 activations, chosen the same
- * way (a node alone in int16); int16x8 everywhere; int16x8 with float nodes; fp16. Cost is the work of each node weighted by its precision: its MACs (convolutions, dense
- * layers) or else its output elements, times 1 in int8, {@link #INT16_COST} in 16x8 and
- * {@link #FLOAT_COST} in float — an NPU's relative throughput, an assumption stated here, not
- * measured. Nodes forced float by --float-ops stay float in every plan.
+ * way (a node alone in int16); int16x8 everywhere; int16x8 with float nodes; fp16. Cost is the work
+ * of each node weighted by its precision: its MACs (convolutions, dense layers) or else its output
+ * elements, times 1 in int8 and the target's {@link PrecisionCosts} in 16x8 and float (what the
+ * target's accelerator runs; an assumption stated in the report, not measured). Nodes forced float
+ * by --float-ops stay float in every plan.
  */
 public final class AutoPrecision {
-    static final double INT16_COST = 2;
-    static final double FLOAT_COST = 4;
     /** Calibration samples each candidate is measured on. */
     static final int SAMPLES = 4;
     /** A node whose float form gains less than this is not worth its cost. */
@@ -64,10 +64,12 @@ public final class AutoPrecision {
     }
 
     /** The result: the chosen candidate (null when none met the target), everything tried, and the layers. */
-    public record Plan(Candidate chosen, List<Candidate> tried, List<Layer> layers, double targetDb) {
+    public record Plan(Candidate chosen, List<Candidate> tried, List<Layer> layers, double targetDb,
+            PrecisionCosts costs) {
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("min_psnr_db", targetDb);
+            m.put("costs", costs.toJson());
             m.put("chosen", chosen == null ? null : chosen.label());
             List<Object> t = new ArrayList<>();
             for (Candidate c : tried) {
@@ -90,6 +92,9 @@ public final class AutoPrecision {
     private final QuantOptions base;
     private final Progress progress;
     private final List<Map<String, Tensor>> samples = new ArrayList<>();
+    /** Every candidate quantizes the same float model with the same samples: calibrate once. */
+    private final CalibrationMemo memo = new CalibrationMemo();
+    private final PrecisionCosts costs;
     /** g's float32 outputs on the samples, computed once for every candidate. */
     private final List<Map<String, Tensor>> references;
     /** Work per ONNX node, in model order. */
@@ -98,7 +103,8 @@ public final class AutoPrecision {
     private final long totalWork;
 
     private AutoPrecision(Path floatModel, Graph g, LayoutPlan plan, CalibrationSource calib, QuantOptions base,
-            Progress progress) throws IOException {
+            PrecisionCosts costs, Progress progress) throws IOException {
+        this.costs = costs;
         this.floatModel = floatModel;
         this.g = g;
         this.plan = plan;
@@ -131,7 +137,13 @@ public final class AutoPrecision {
     /** Finds the cheapest plan reaching targetDb; base gives the method, bias correction, I/O type and forced float nodes. */
     public static Plan choose(Path floatModel, Graph g, LayoutPlan plan, CalibrationSource calib, QuantOptions base,
             double targetDb, Progress progress) throws IOException {
-        return new AutoPrecision(floatModel, g, plan, calib, base, progress == null ? Progress.NONE : progress)
+        return choose(floatModel, g, plan, calib, base, targetDb, PrecisionCosts.NPU, progress);
+    }
+
+    /** As above, with the costs of the target the model is for. */
+    public static Plan choose(Path floatModel, Graph g, LayoutPlan plan, CalibrationSource calib, QuantOptions base,
+            double targetDb, PrecisionCosts costs, Progress progress) throws IOException {
+        return new AutoPrecision(floatModel, g, plan, calib, base, costs, progress == null ? Progress.NONE : progress)
                 .search(targetDb);
     }
 
@@ -215,7 +227,7 @@ public final class AutoPrecision {
             layers.add(new Layer(e.getKey(), opOf.get(e.getKey()), e.getValue(), precision,
                     gains.getOrDefault(e.getKey(), Double.NaN)));
         }
-        return new Plan(chosen, tried, layers, target);
+        return new Plan(chosen, tried, layers, target, costs);
     }
 
     /** Quantizes with these float and int16 nodes (besides the forced ones) and measures it. */
@@ -224,7 +236,7 @@ public final class AutoPrecision {
                 || base.int16Ops() != null;
         QuantOptions o = base.with(p, floatIo ? IoType.FLOAT32 : base.ioType(), pattern(floats, base.floatOps()),
                 pattern(int16s, base.int16Ops()));
-        QuantResult r = Quantizer.quantize(floatModel, g, plan, p.isInteger() ? calib : null, o, Progress.NONE);
+        QuantResult r = Quantizer.quantize(floatModel, g, plan, p.isInteger() ? calib : null, o, Progress.NONE, memo);
         Path tmp = TempFiles.inSystemTemp("isptool-auto");
         double psnr;
         try {
@@ -240,8 +252,8 @@ public final class AutoPrecision {
         }
         double cost = 0;
         for (Map.Entry<String, Long> e : work.entrySet()) {
-            double factor = p == Precision.FP16 || allFloat.contains(e.getKey()) ? FLOAT_COST
-                    : p == Precision.INT16X8 || allInt16.contains(e.getKey()) ? INT16_COST : 1;
+            double factor = p == Precision.FP16 || allFloat.contains(e.getKey()) ? costs.floatOp()
+                    : p == Precision.INT16X8 || allInt16.contains(e.getKey()) ? costs.int16() : 1;
             cost += factor * e.getValue();
         }
         String label = name(p) + (floats.isEmpty() ? "" : " + float " + String.join(", ", floats))
@@ -249,15 +261,16 @@ public final class AutoPrecision {
         return new Candidate(label, o, allFloat, allInt16, psnr, cost / totalWork);
     }
 
-    /** The lowest output's mean PSNR over the samples. */
+    /** The lowest PSNR of any output on any sample (capped at 200 dB: exact outputs). */
     private double psnr(Path model) throws IOException {
-        Map<String, Double> sum = new LinkedHashMap<>();
+        double min = Double.NaN;
         for (List<QualityReport.Row> rows : QualityReport.compareOutputs(model, g, plan, samples, references)) {
             for (QualityReport.Row row : rows) {
-                sum.merge(row.tensor(), Math.min(row.comparison().psnr(), 200.0), Double::sum);
+                double p = Math.min(row.comparison().psnr(), 200.0);
+                min = Double.isNaN(min) ? p : Math.min(min, p);
             }
         }
-        return sum.values().stream().mapToDouble(d -> d / samples.size()).min().orElse(Double.NaN);
+        return min;
     }
 
     /** A regex matching exactly these node names and the forced ones (null: none). */

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,6 +53,8 @@ final class IntegerQuantizer {
     private final Set<Integer> int16Ops = new TreeSet<>();
     /** The ONNX node of each operator, computed on first use. */
     private String[] onnxNodes;
+    /** Statistics and ranges from earlier quantizations of the same model and samples, or null. */
+    private CalibrationMemo memo;
 
     IntegerQuantizer(QModel m, Graph g, LayoutPlan plan, QuantOptions options, Progress progress) {
         this.m = m;
@@ -81,13 +84,21 @@ final class IntegerQuantizer {
                 && !m.tensor(in[1]).isConstant();
     }
 
+    /** Reuse (and fill) memo's statistics and ranges instead of calibrating again. */
+    IntegerQuantizer memo(CalibrationMemo memo) {
+        this.memo = memo;
+        return this;
+    }
+
     byte[] run(CalibrationSource calib, Map<String, Object> summary) throws IOException {
         int rewritten = FloatRewrites.apply(m, act == DType.INT16);
         chooseFloatOps();
         chooseInt16Ops();
         CalibrationMethod method = options.method();
-        Map<String, TensorStats> stats = Calibration.run(m, g, plan, calib, method != CalibrationMethod.MINMAX,
-                progress);
+        boolean histograms = method != CalibrationMethod.MINMAX;
+        Map<String, TensorStats> stats = memo == null ? Calibration.run(m, g, plan, calib, histograms, progress)
+                : memo.stats(act + "/" + options.equalize() + "/" + histograms,
+                        () -> Calibration.run(m, g, plan, calib, histograms, progress));
         if (act == DType.INT8 && options.ioType() == IoType.FLOAT32 && !options.strictInt8()) {
             FixedScaleOutputs.choose(m, stats).forEach(floatOps::putIfAbsent);
         }
@@ -148,7 +159,10 @@ final class IntegerQuantizer {
             TensorStats s = stats.get(m.tensor(t).name);
             if (s != null && !m.tensor(t).isConstant()) {
                 CalibrationMethod forTensor = isActivationProduct(t) ? CalibrationMethod.MINMAX : options.method();
-                ranges.put(t, Ranges.choose(s, forTensor, type == DType.INT16 ? 65535 : 256, type == DType.INT16));
+                Supplier<double[]> choose = () -> Ranges.choose(s, forTensor, type == DType.INT16 ? 65535 : 256,
+                        type == DType.INT16);
+                ranges.put(t, memo == null ? choose.get() : memo.range(act + "/" + options.equalize() + "/"
+                        + type + "/" + forTensor + "/" + m.tensor(t).name, choose));
             }
         }
         return ranges;

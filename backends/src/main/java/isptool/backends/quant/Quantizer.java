@@ -43,6 +43,12 @@ public final class Quantizer {
      */
     public static QuantResult quantize(Path floatModel, Graph g, LayoutPlan plan, CalibrationSource calib,
             QuantOptions options, Progress progress) throws IOException {
+        return quantize(floatModel, g, plan, calib, options, progress, null);
+    }
+
+    /** As above, reusing memo's calibration statistics and ranges (memo may be null). */
+    static QuantResult quantize(Path floatModel, Graph g, LayoutPlan plan, CalibrationSource calib,
+            QuantOptions options, Progress progress, CalibrationMemo memo) throws IOException {
         Progress report = progress == null ? Progress.NONE : progress;
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("precision", options.precision().name().toLowerCase(Locale.ROOT));
@@ -81,7 +87,7 @@ public final class Quantizer {
                 byte[] bytes;
                 try {
                     q = new IntegerQuantizer(QModel.read(TfliteModel.open(equalized != null ? equalized : floatModel)),
-                            g, plan, options, report);
+                            g, plan, options, report).memo(memo);
                     bytes = q.run(calib, summary);
                 } finally {
                     if (equalized != null) {

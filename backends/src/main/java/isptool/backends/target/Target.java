@@ -48,6 +48,11 @@ public record Target(String name, Family family, int apiLevel, int htpArch, Stri
         return String.join(", ", ALL.stream().map(Target::name).toList());
     }
 
+    /** An HTP architecture that runs float16 (v69 on); false for other families. */
+    public boolean htpFloat16() {
+        return family == Family.HTP && htpArch >= HtpRules.FIRST_FP16_ARCH;
+    }
+
     /**
      * NNAPI feature level of this API level (FACTS.md §4: FL1 = API 27 ... FL4 = API 30, FL5 = API
      * 31 and 32; FL6, FL7, FL8 = API 33, 34, 35); 0 for other families.

@@ -76,7 +76,7 @@ class MixedInt16Test {
         System.out.println("auto sensitive_net 50 dB: " + tried);
         assertTrue(p.chosen().label().startsWith("int8 + int16 "), tried);
         assertTrue(p.chosen().int16Nodes().containsAll(List.of("/act_1/Relu", "/tail/Conv")), tried);
-        assertTrue(p.chosen().psnrDb() >= 50 && p.chosen().cost() < AutoPrecision.INT16_COST, tried);
+        assertTrue(p.chosen().psnrDb() >= 50 && p.chosen().cost() < PrecisionCosts.NPU.int16(), tried);
         assertTrue(p.layers().stream().anyMatch(l -> l.precision().equals("int16")), p.layers().toString());
     }
 }
