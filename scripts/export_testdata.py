@@ -98,6 +98,12 @@ MODELS = [
                "with expand 1, 12 channels each) right before PixelShuffle(2). Deploy convs: "
                "head 1 + body 1 + QCU 2 = 4. The pixel shuffle reads the QCU's product, so CRD "
                "-> DCR must permute both QCU convs (no GATHER)."),
+    dict(name="syenet_sr4", build=M.SYENetSR4, input_shape=(1, 3, 16, 16), seed=117,
+         notes="SYENet-style x4 super-resolution, RGB -> RGB: ConvRep3 head and body (expand 1) + "
+               "PReLU, the body gated by sigmoid(1x1 conv(MaxPool 3x3 stride 1)), residual Add, then "
+               "the QCU 0.1*a(x)*b(x)+bias (a, b: 3x3 + 1x1 branch sets, 48 channels each) before "
+               "PixelShuffle(4). Deploy: 5 convs and one MaxPool; CRD -> DCR permutes both QCU "
+               "convs."),
     dict(name="repvgg", build=M.RepVGGNet, input_shape=(1, 3, 32, 32), seed=102,
          notes="5 RepVGG blocks: 3->8 s2 (no identity), 8->8 (BN identity), 8->8 groups=2 "
                "(BN identity), 8->16 s2 (no identity), 16->16 (BN identity). " + NOTE_TS_BN),

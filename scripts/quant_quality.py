@@ -33,6 +33,7 @@ NETS = {
     "nafnet_like": ("rgb32", []),
     "sensitive_net": ("rgb32", []),
     "syenet_sr": ("rgb16", []),
+    "syenet_sr4": ("rgb16", []),
 }
 
 # nets with a quantization-sensitive layer -> --float-ops keeping it float (node names as --per-layer prints them)

@@ -16,10 +16,11 @@ from .seqpad import SeqZeroPadNet
 from .sensitive import SensitiveNet
 from .syenet import SYENetISP
 from .syenet_sr import SYENetSR
+from .syenet_sr4 import SYENetSR4
 from .unet import UNetSmall
 
 __all__ = [
     "ACNet", "CSANetLike", "DBBNet", "ECBSR", "FSRCNN", "MAIISPNet", "MobileNetV2Small",
     "MobileOneNet", "NAFNetLike", "QARepVGGNet", "RepVGGNet", "SeqZeroPadNet", "SensitiveNet", "SYENetISP",
-    "SYENetSR", "UNetSmall", "count_deploy_convs", "randomize_model",
+    "SYENetSR", "SYENetSR4", "UNetSmall", "count_deploy_convs", "randomize_model",
 ]

@@ -42,7 +42,7 @@ class DepthToSpaceTestdataTest {
     }
 
     private static final List<String> PIXEL_SHUFFLE_MODELS = List.of("syenet_isp", "ecbsr", "mai_isp", "csanet_like",
-            "syenet_sr");
+            "syenet_sr", "syenet_sr4");
 
     /** Every export in testdata/: the PixelShuffle models must be rewritten, the others left as they were. */
     static Stream<String> testdataModels() throws IOException {

@@ -51,7 +51,8 @@ class QnnTestdataTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"syenet_isp", "mai_isp", "csanet_like", "unet_small", "ecbsr", "fsrcnn", "sensitive_net",
-            "repvgg", "acnet", "mobileone", "dbb", "qarepvgg", "seq_zero_pad", "mobilenet_v2", "nafnet_like", "syenet_sr"})
+            "repvgg", "acnet", "mobileone", "dbb", "qarepvgg", "seq_zero_pad", "mobilenet_v2", "nafnet_like", "syenet_sr",
+            "syenet_sr4"})
     void int8AndInt16x8MatchTheTfliteInterpreter(String net) throws Exception {
         QuantFixture f = QuantFixture.testdata(net, tmp);
         QnnGraph fp32 = qnn(f.floatModel, net);

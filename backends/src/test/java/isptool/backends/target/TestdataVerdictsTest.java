@@ -84,6 +84,10 @@ class TestdataVerdictsTest {
             syenet_sr     fp32 nnapi-30 fully     {}
             syenet_sr     fp32 gpu      fully     {}
             syenet_sr     fp32 htp-v73  fully     {}
+            syenet_sr4    fp32 nnapi-29 fully     {}
+            syenet_sr4    fp32 nnapi-30 fully     {}
+            syenet_sr4    fp32 gpu      fully     {}
+            syenet_sr4    fp32 htp-v73  fully     {}
             unet_small    fp32 nnapi-29 partially {RESIZE_BILINEAR=1}
             unet_small    fp32 nnapi-30 fully     {}
             unet_small    fp32 gpu      fully     {}
@@ -148,6 +152,10 @@ class TestdataVerdictsTest {
             syenet_sr     int8 nnapi-30 fully     {}
             syenet_sr     int8 gpu      fully     {}
             syenet_sr     int8 htp-v73  fully     {}
+            syenet_sr4    int8 nnapi-29 partially {DEQUANTIZE=1,QUANTIZE=1}
+            syenet_sr4    int8 nnapi-30 fully     {}
+            syenet_sr4    int8 gpu      fully     {}
+            syenet_sr4    int8 htp-v73  fully     {}
             unet_small    int8 nnapi-29 partially {DEQUANTIZE=1,QUANTIZE=1,RESIZE_BILINEAR=1}
             unet_small    int8 nnapi-30 fully     {}
             unet_small    int8 gpu      fully     {}
