@@ -33,22 +33,11 @@ public final class SampleFile {
         }
         Value in = g.inputs().get(0);
         Tensor t;
-        if (CalibrationFiles.isNpy(file)) {
-            t = TensorFiles.read(file);
-            if (t.dtype() != DType.FLOAT) {
-                throw new ModelException(label + ": holds " + t.dtype() + " values; save the sample as float32");
-            }
-            requireShape(label, in, t.shape(), "the tensor is");
-        } else {
-            ImageSamples.Header h = ImageSamples.header(file);
-            long[] shape = options.bayer() != null ? new long[] {1, 4, h.height() / 2, h.width() / 2}
-                    : new long[] {1, h.channels(), h.height(), h.width()};
-            if (options.bayer() != null) {
-                ImageSamples.requireBayerable(file, h);
-            }
-            requireShape(label, in, shape, "the image (" + h.describe() + (options.bayer() != null
-                    ? ", Bayer-packed" : "") + ") gives");
-            t = ImageSamples.read(file, options);
+        try {
+            t = CalibrationFiles.isNpy(file) ? npy(in, file) : image(in, file, options);
+        } catch (ModelException e) {
+            // the readers name the file first; say which option gave it
+            throw new ModelException(option + " " + e.getMessage());
         }
         NonFiniteValues bad = NonFiniteValues.of(t);
         if (bad != null) {
@@ -57,12 +46,32 @@ public final class SampleFile {
         return Map.of(in.name(), t);
     }
 
-    private static void requireShape(String label, Value in, long[] have, String what) {
+    private static Tensor npy(Value in, Path file) {
+        Tensor t = TensorFiles.read(file);
+        if (t.dtype() != DType.FLOAT) {
+            throw new ModelException(file + ": holds " + t.dtype() + " values; save the sample as float32");
+        }
+        requireShape(file, in, t.shape(), "the tensor has", "");
+        return t;
+    }
+
+    private static Tensor image(Value in, Path file, ImageOptions options) {
+        ImageSamples.Header h = ImageSamples.header(file);
+        if (options.bayer() != null) {
+            ImageSamples.requireBayerable(file, h);
+        }
+        long[] shape = options.bayer() != null ? new long[] {1, 4, h.height() / 2, h.width() / 2}
+                : new long[] {1, h.channels(), h.height(), h.width()};
+        requireShape(file, in, shape, "the image (" + h.describe() + (options.bayer() != null ? ", Bayer-packed" : "")
+                + ") gives", in.shape() != null && in.shape().rank() == 4 && in.shape().dims()[1] == 4
+                && options.bayer() == null ? ", e.g. a 2H x 2W grayscale RAW mosaic with --bayer" : "");
+        return ImageSamples.read(file, options);
+    }
+
+    private static void requireShape(Path file, Value in, long[] have, String what, String hint) {
         if (in.shape() != null && !in.shape().admits(have)) {
-            throw new ModelException(label + ": " + what + " shape " + Shape.of(have) + " but input \"" + in.name()
-                    + "\" is " + in.shape() + "; give a sample of exactly that shape (nothing is resized)"
-                    + (in.shape().rank() == 4 && in.shape().dims()[1] == 4 ? ", e.g. a 2H x 2W grayscale RAW"
-                    + " mosaic with --bayer" : ""));
+            throw new ModelException(file + ": " + what + " shape " + Shape.of(have) + " but input \"" + in.name()
+                    + "\" is " + in.shape() + "; give a sample of exactly that shape (nothing is resized)" + hint);
         }
     }
 }
