@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,8 +60,7 @@ class ConvertHtmlTest {
     void fp32PageDrawsBothGraphsAndShowsTheTensorsAsImages() throws Exception {
         Path out = tmp.resolve("isp.tflite");
         Path page = tmp.resolve("isp.html");
-        Path sample = TestFiles.testdata("syenet_isp.input.npy");
-        TestFiles.Run run = convert(out, page, "--html-input", sample.toString());
+        TestFiles.Run run = convert(out, page, "--html-input", RAW.toString(), "--bayer", "RGGB");
         assertEquals(0, run.status(), run.out() + run.err());
         assertTrue(run.out().indexOf("  wrote " + out) < run.out().indexOf("  wrote page " + page), run.out());
         JsonNode report = new ObjectMapper().readTree(tmp.resolve("report.json").toFile());
@@ -74,14 +74,19 @@ class ConvertHtmlTest {
         assertEquals("fp32|precision", fact(1));
         assertEquals(List.of("64x64", "32x32", "64x64", "64x64", "64x64", "256x12"), imageSizes());
 
-        Tensor input = Npy.read(sample);
+        Tensor input = bayerPacked(RAW);
         Tensor reference = reference(input);
         Tensor written = tflite(out, input);
         assertMosaic(browser.pixels("img[alt^='input: RGGB mosaic']"), input);
         PixelRange range = PixelRange.of(reference, written);
         assertPixels(browser.pixels("img[alt^='reference output']"), reference, range);
         assertPixels(browser.pixels("img[alt^='fp32 TFLite output']"), written, range);
-        assertErrorMap(browser.pixels("img[alt^='abs error']"), reference, written);
+        // float32 errors are far below one 8-bit level of the pixel range: white is one level, the map dark
+        double level = (range.hi() - range.lo()) / 255;
+        assertTrue(maxAbs(reference, written) < level / 100);
+        assertErrorMap(browser.pixels("img[alt^='abs error']"), reference, written, level);
+        assertTrue(browser.text("document.body.textContent").contains("white = " + String.format(Locale.ROOT, "%.3g",
+                level) + " or more"));
         assertEquals(0, count("svg.bar-chart"), "no per-layer chart for a float model");
         assertEquals(List.of(), browser.errors());
         Path shot = browser.screenshot("convert-syenet_isp-fp32", 20000);
@@ -127,8 +132,8 @@ class ConvertHtmlTest {
         PixelRange range = PixelRange.of(reference, written);
         assertPixels(browser.pixels("img[alt^='reference output']"), reference, range);
         assertPixels(browser.pixels("img[alt^='int8 TFLite output']"), written, range);
-        assertPixels(browser.pixels("img[alt^='int8 output, in the reference']"), written, PixelRange.of(reference));
-        assertErrorMap(browser.pixels("img[alt^='abs error']"), reference, written);
+        assertPixels(browser.pixels("img[alt='int8 output']"), written, PixelRange.of(reference));
+        assertErrorMap(browser.pixels("img[alt^='abs error']"), reference, written, maxAbs(reference, written));
         String table = browser.text("[...document.querySelectorAll('table')].find(t => t.textContent.includes('int16x8'))"
                 + ".textContent");
         for (String p : List.of("fp16", "int8", "int16x8")) {
@@ -147,7 +152,8 @@ class ConvertHtmlTest {
         Path out = tmp.resolve("mixed.tflite");
         Path page = tmp.resolve("mixed.html");
         TestFiles.Run run = convert(out, page, "--precision", "int8", "--calibration",
-                TestFiles.testdata("calib/raw64").toString(), "--bayer", "RGGB", "--float-ops", "/body/compress/Conv");
+                TestFiles.testdata("calib/raw64").toString(), "--bayer", "RGGB", "--float-ops", "/body/compress/Conv",
+                "--html-input", TestFiles.testdata("syenet_isp.input.npy").toString());
         assertEquals(0, run.status(), run.out() + run.err());
         open(page);
         assertSvgNodesAreTheOps(out);
@@ -155,6 +161,8 @@ class ConvertHtmlTest {
         String islands = browser.text("[...document.querySelectorAll('#s1 .fact')].find(f => f.textContent"
                 + ".endsWith('float island ops')).querySelector('.value').textContent");
         assertTrue(Integer.parseInt(islands) >= 1, islands);
+        assertTrue(browser.text("document.body.textContent").contains("On --html-input syenet_isp.input.npy: the input"));
+        assertEquals(6, imageSizes().size(), "a .npy sample's images");
         assertEquals(List.of(), browser.errors());
     }
 
@@ -296,21 +304,27 @@ class ConvertHtmlTest {
         }
     }
 
-    /** Each pixel: the heat colour of its largest channel error over the largest error (white). */
-    private static void assertErrorMap(int[] rgba, Tensor reference, Tensor actual) {
+    private static double maxAbs(Tensor reference, Tensor actual) {
+        double max = 0;
+        for (int i = 0; i < reference.elementCount(); i++) {
+            max = Math.max(max, Math.abs(actual.getDouble(i) - reference.getDouble(i)));
+        }
+        return max;
+    }
+
+    /** Each pixel: the heat colour of its largest channel error over the full scale (white). */
+    private static void assertErrorMap(int[] rgba, Tensor reference, Tensor actual, double full) {
         int c = (int) reference.dim(1);
         int plane = (int) (reference.dim(2) * reference.dim(3));
         double[] error = new double[plane];
-        double max = 0;
         for (int ch = 0; ch < c; ch++) {
             for (int i = 0; i < plane; i++) {
                 error[i] = Math.max(error[i], Math.abs(actual.getDouble(ch * plane + i) - reference.getDouble(ch * plane + i)));
-                max = Math.max(max, error[i]);
             }
         }
-        assertTrue(max > 0);
+        assertTrue(full > 0);
         for (int i = 0; i < plane; i++) {
-            int rgb = HeatScale.rgb((int) Math.round(Math.min(1, error[i] / max) * 255));
+            int rgb = HeatScale.rgb(error[i] == 0 ? 0 : (int) Math.round(Math.min(1, error[i] / full) * 255));
             assertEquals(List.of(rgb >> 16 & 0xff, rgb >> 8 & 0xff, rgb & 0xff),
                     List.of(rgba[4 * i], rgba[4 * i + 1], rgba[4 * i + 2]), "error pixel " + i);
         }

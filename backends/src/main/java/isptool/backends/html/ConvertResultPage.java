@@ -5,6 +5,7 @@ import isptool.backends.calib.CalibrationInputs;
 import isptool.backends.convert.ConvertResult;
 import isptool.backends.convert.QuantizedStage;
 import isptool.backends.html.images.ErrorMap;
+import isptool.backends.html.images.PixelRange;
 import isptool.backends.html.images.RawImages;
 import isptool.backends.html.images.VerificationImages;
 import isptool.backends.ort.OrtRunner;
@@ -107,12 +108,23 @@ public final class ConvertResultPage {
                 continue;
             }
             HtmlPage.Section out = reference.size() == 1 ? s : s.section("output " + e.getKey());
-            VerificationImages.add(out, input, bayer, e.getValue(), actual, label, new ErrorMap.Scale.MaxAbs());
+            VerificationImages.add(out, input, bayer, e.getValue(), actual, label, errorScale(e.getValue(), actual));
             shown++;
         }
         if (shown == 0) {
             s.text("No output is an image ([N, 1|3|4, H, W]): the figures above are the whole comparison.");
         }
+    }
+
+    /**
+     * White for the largest error, unless every error is below one 8-bit level of the shown pixel
+     * range (a float model): then white is one level, so that invisible errors stay dark.
+     */
+    static ErrorMap.Scale errorScale(Tensor reference, Tensor actual) {
+        PixelRange range = PixelRange.of(reference, actual);
+        double maxAbs = Comparison.of("output", reference, actual).maxAbs();
+        return maxAbs < (range.hi() - range.lo()) / 255 ? new ErrorMap.Scale.Amplified(255, range)
+                : new ErrorMap.Scale.MaxAbs();
     }
 
     private static void quantization(HtmlPage page, ConvertResult r, Sample sample, List<QualityReport.Row> layers,

@@ -83,10 +83,11 @@ public final class PrecisionComparison {
             Comparison c = row.comparison();
             HtmlPage.Section sub = s.section(String.format(Locale.ROOT, "%s: PSNR %s dB, max abs error %.3g",
                     ConvertResultPage.name(row.precision()), Comparison.db(c.psnr()), c.maxAbs()));
-            png(sub, TensorImages.image(row.output(), range), ConvertResultPage.name(row.precision())
-                    + " output, in the reference's pixel range");
+            String name = ConvertResultPage.name(row.precision());
+            png(sub, TensorImages.image(row.output(), range), name + " output");
             legend = ErrorMap.of(image.getValue(), row.output(), scale);
-            png(sub, legend.image(), "abs error, largest " + String.format(Locale.ROOT, "%.3g", legend.maxAbs()));
+            png(sub, legend.image(), name + " abs error, largest " + String.format(Locale.ROOT, "%.3g",
+                    legend.maxAbs()));
         }
         png(s, ErrorLegend.image(), ErrorLegend.caption(legend) + " (one scale for the three rows)");
     }
