@@ -100,7 +100,7 @@ public final class ConvertPage {
         }
         facts.put("float island ops", islandOps);
         in.verification().stream().mapToDouble(Comparison::psnr).min()
-                .ifPresent(psnr -> facts.put("worst output PSNR", Comparison.db(psnr) + " dB"));
+                .ifPresent(psnr -> facts.put("worst output PSNR, verification input", Comparison.db(psnr) + " dB"));
         s.facts(facts);
     }
 
