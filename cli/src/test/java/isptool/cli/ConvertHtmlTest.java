@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import isptool.backends.calib.BayerPattern;
 import isptool.backends.html.Browser;
-import isptool.backends.html.images.HeatScale;
+import isptool.backends.html.PagePixels;
 import isptool.backends.html.images.PixelRange;
 import isptool.backends.ort.OrtRunner;
 import isptool.backends.tflite.TfliteModel;
@@ -77,14 +77,14 @@ class ConvertHtmlTest {
         Tensor input = bayerPacked(RAW);
         Tensor reference = reference(input);
         Tensor written = tflite(out, input);
-        assertMosaic(browser.pixels("img[alt^='input: RGGB mosaic']"), input);
+        PagePixels.assertMosaic(browser.pixels("img[alt^='input: RGGB mosaic']"), input, BayerPattern.RGGB);
         PixelRange range = PixelRange.of(reference, written);
-        assertPixels(browser.pixels("img[alt^='reference output']"), reference, range);
-        assertPixels(browser.pixels("img[alt^='fp32 TFLite output']"), written, range);
+        PagePixels.assertPixels(browser.pixels("img[alt^='reference output']"), reference, range);
+        PagePixels.assertPixels(browser.pixels("img[alt^='fp32 TFLite output']"), written, range);
         // float32 errors are far below one 8-bit level of the pixel range: white is one level, the map dark
         double level = (range.hi() - range.lo()) / 255;
-        assertTrue(maxAbs(reference, written) < level / 100);
-        assertErrorMap(browser.pixels("img[alt^='abs error']"), reference, written, level);
+        assertTrue(PagePixels.maxAbs(reference, written) < level / 100);
+        PagePixels.assertErrorMap(browser.pixels("img[alt^='abs error']"), reference, written, level);
         assertTrue(browser.text("document.body.textContent").contains("white = " + String.format(Locale.ROOT, "%.3g",
                 level) + " or more"));
         assertEquals(0, count("svg.bar-chart"), "no per-layer chart for a float model");
@@ -126,14 +126,15 @@ class ConvertHtmlTest {
         assertEquals(List.of("64x64", "32x32", "64x64", "64x64", "64x64", "256x12", "64x64", "64x64", "64x64", "64x64",
                 "64x64", "64x64", "256x12"), sizes);
         Tensor input = bayerPacked(RAW);
-        assertMosaic(browser.pixels("img[alt^='input: RGGB mosaic']"), input);
+        PagePixels.assertMosaic(browser.pixels("img[alt^='input: RGGB mosaic']"), input, BayerPattern.RGGB);
         Tensor reference = reference(input);
         Tensor written = tflite(out, input);
         PixelRange range = PixelRange.of(reference, written);
-        assertPixels(browser.pixels("img[alt^='reference output']"), reference, range);
-        assertPixels(browser.pixels("img[alt^='int8 TFLite output']"), written, range);
-        assertPixels(browser.pixels("img[alt='int8 output']"), written, PixelRange.of(reference));
-        assertErrorMap(browser.pixels("img[alt^='abs error']"), reference, written, maxAbs(reference, written));
+        PagePixels.assertPixels(browser.pixels("img[alt^='reference output']"), reference, range);
+        PagePixels.assertPixels(browser.pixels("img[alt^='int8 TFLite output']"), written, range);
+        PagePixels.assertPixels(browser.pixels("img[alt='int8 output']"), written, PixelRange.of(reference));
+        PagePixels.assertErrorMap(browser.pixels("img[alt^='abs error']"), reference, written,
+                PagePixels.maxAbs(reference, written));
         String table = browser.text("[...document.querySelectorAll('table')].find(t => t.textContent.includes('int16x8'))"
                 + ".textContent");
         for (String p : List.of("fp16", "int8", "int16x8")) {
@@ -275,58 +276,5 @@ class ConvertHtmlTest {
             v[i] = (float) (planes[i] * scale);
         }
         return Tensor.ofFloats(new long[] {1, 4, h / 2, w / 2}, v);
-    }
-
-    /** Plane c of the packed RAW input at row 2y + row(c), column 2x + column(c) of the grey mosaic, [0, 1] to 0..255. */
-    private static void assertMosaic(int[] rgba, Tensor raw) {
-        int h = (int) raw.dim(2);
-        int w = (int) raw.dim(3);
-        assertEquals(4 * 4 * h * w, rgba.length);
-        for (int c = 0; c < 4; c++) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int at = 4 * ((2 * y + BayerPattern.RGGB.row(c)) * 2 * w + 2 * x + BayerPattern.RGGB.column(c));
-                    assertEquals(PixelRange.UNIT.level(raw.getDouble((c * h + y) * w + x)), rgba[at], "plane " + c);
-                }
-            }
-        }
-    }
-
-    /** The browser's RGBA pixels are the tensor's channels quantized by the rule of PixelRange. */
-    private static void assertPixels(int[] rgba, Tensor t, PixelRange r) {
-        int c = (int) t.dim(1);
-        int plane = (int) (t.dim(2) * t.dim(3));
-        assertEquals(4 * plane, rgba.length);
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < plane; i++) {
-                assertEquals(r.level(t.getDouble(ch * plane + i)), rgba[4 * i + ch], "channel " + ch + " pixel " + i);
-            }
-        }
-    }
-
-    private static double maxAbs(Tensor reference, Tensor actual) {
-        double max = 0;
-        for (int i = 0; i < reference.elementCount(); i++) {
-            max = Math.max(max, Math.abs(actual.getDouble(i) - reference.getDouble(i)));
-        }
-        return max;
-    }
-
-    /** Each pixel: the heat colour of its largest channel error over the full scale (white). */
-    private static void assertErrorMap(int[] rgba, Tensor reference, Tensor actual, double full) {
-        int c = (int) reference.dim(1);
-        int plane = (int) (reference.dim(2) * reference.dim(3));
-        double[] error = new double[plane];
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < plane; i++) {
-                error[i] = Math.max(error[i], Math.abs(actual.getDouble(ch * plane + i) - reference.getDouble(ch * plane + i)));
-            }
-        }
-        assertTrue(full > 0);
-        for (int i = 0; i < plane; i++) {
-            int rgb = HeatScale.rgb(error[i] == 0 ? 0 : (int) Math.round(Math.min(1, error[i] / full) * 255));
-            assertEquals(List.of(rgb >> 16 & 0xff, rgb >> 8 & 0xff, rgb & 0xff),
-                    List.of(rgba[4 * i], rgba[4 * i + 1], rgba[4 * i + 2]), "error pixel " + i);
-        }
     }
 }
