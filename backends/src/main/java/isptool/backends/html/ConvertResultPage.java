@@ -69,7 +69,8 @@ public final class ConvertResultPage {
         List<QualityReport.Row> worst = QuantSections.worst(layers, WORST);
 
         Map<String, Object> headline = new LinkedHashMap<>();
-        headline.put("convs folded away", r.before().convs() - r.after().convs());
+        // ONNX Conv nodes before and after the passes (a target swap that adds convs folds none away)
+        headline.put("convs folded away", Math.max(0, r.before().convs() - r.after().convs()));
         headline.put("precision", name(r.precision()));
         if (!worst.isEmpty()) {
             headline.put("worst layer", layerName(worst.get(0)) + ", " + Comparison.db(worst.get(0).comparison().psnr())
