@@ -4,10 +4,12 @@ import isptool.backends.calib.CalibrationInputs;
 import isptool.backends.convert.Conversion;
 import isptool.backends.convert.ConvertRequest;
 import isptool.backends.convert.ConvertResult;
+import isptool.backends.html.HtmlPage;
 import isptool.backends.qnn.QnnFiles;
 import isptool.backends.quant.QuantOptions;
 import isptool.backends.verify.Verification;
 import isptool.graph.Graph;
+import isptool.graph.Tensor;
 import isptool.graph.io.AtomicFiles;
 import isptool.passes.target.TargetCaps;
 import java.io.PrintWriter;
@@ -65,6 +67,9 @@ final class ConvertCommand implements Callable<Integer> {
     @CommandLine.Mixin
     QnnOptions qnn;
 
+    @CommandLine.Mixin
+    ConvertHtml html;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -76,12 +81,14 @@ final class ConvertCommand implements Callable<Integer> {
                     "--io-layout must be nhwc or nchw, not \"" + ioLayout + "\"");
         }
         verify.check(spec.commandLine());
-        quant.check(spec.commandLine());
+        quant.check(spec.commandLine(), html.comparePrecisions);
         qnn.check(spec.commandLine());
         qnn.checkEncodingsOnly(spec.commandLine(), quant.precision(spec.commandLine()), quant.auto());
         if (qnn.encodingsOnly) {
             ModelJob.checkNotInput(input, output.resolveSibling(output.getFileName() + ".onnx"), "-o");
         }
+        html.check(spec.commandLine(), input, output, common.report, qnn.isQnn(), verify.skip,
+                !quant.calibration.isEmpty());
         TargetCaps caps = targetCaps();
         long t0 = System.nanoTime();
         return ModelJob.run(input, output, common.report, common.inputShapes,
@@ -109,12 +116,14 @@ final class ConvertCommand implements Callable<Integer> {
         List<String> nonFinite = NonFiniteConstants.warnings(g);
         QuantOptions options = quant.options(spec.commandLine());
         CalibrationInputs calib = quant.calibration(g, spec.commandLine());
+        Map<String, Tensor> verifyInputs = Verification.inputs(g, verify.inputs, common.seed);
+        ConvertHtml.Prepared page = html.prepare(g, quant.imageOptions(spec.commandLine()), verifyInputs,
+                verify.describe(common.seed));
         ConvertRequest.Backend backend = qnn.encodingsOnly ? ConvertRequest.Backend.QNN_ENCODINGS
                 : qnn.isQnn() ? ConvertRequest.Backend.QNN : ConvertRequest.Backend.TFLITE;
         ConvertRequest request = new ConvertRequest(input, reference, !noReparam, nhwcIo(), caps, options,
                 quant.ioTypeGiven(), quant.auto(), quant.psnrFloor(spec.commandLine()), calib,
-                new ConvertRequest.Verify(Verification.inputs(g, verify.inputs, common.seed),
-                        verify.describe(common.seed), verify.tolerance, verify.skip),
+                new ConvertRequest.Verify(verifyInputs, verify.describe(common.seed), verify.tolerance, verify.skip),
                 quant.perLayer, backend, new ConvertRequest.Qnn(output.getFileName().toString(), qnn.tensorVersion,
                         qnn.encodingsFormat, "isptool convert "
                         + String.join(" ", spec.commandLine().getParseResult().originalArgs())));
@@ -144,9 +153,13 @@ final class ConvertCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        HtmlPage built = page == null ? null : page.build(input, result, tmp);
         AtomicFiles.moveInto(tmp, output);
         out.printf("  wrote %s (%s) in %.2f s%n", output, Reports.size(Files.size(output)),
                 (System.nanoTime() - t0) / 1e9);
+        if (page != null) {
+            page.write(built, out);
+        }
         out.flush();
         return 0;
     }

@@ -109,6 +109,14 @@ final class QuantOptionsMixin {
 
     /** Refuses options that do not fit the precision, before any work. */
     void check(CommandLine cl) {
+        check(cl, false);
+    }
+
+    /**
+     * The same; calibrationUsedElsewhere: --calibration is also used by something other than the
+     * written model's quantization (convert --compare-precisions), so fp32 may take it.
+     */
+    void check(CommandLine cl, boolean calibrationUsedElsewhere) {
         Precision p = precision(cl);
         IoType io = ioType(cl);
         if (minPsnr != null && !Double.isFinite(minPsnr)) {
@@ -123,7 +131,7 @@ final class QuantOptionsMixin {
             throw new CommandLine.ParameterException(cl, (cle ? "--cle" : "--adaround") + " applies to --precision"
                     + " int8, int16x8 or auto, not " + precision);
         }
-        if (p == Precision.FP32 && (!calibration.isEmpty() || perLayer || minPsnr != null || floatOps != null)) {
+        if (p == Precision.FP32 && (!calibration.isEmpty() && !calibrationUsedElsewhere || perLayer || minPsnr != null || floatOps != null)) {
             throw new CommandLine.ParameterException(cl, "--calibration, --per-layer, --min-psnr and --float-ops apply"
                     + " to --precision fp16, int8 or int16x8, not fp32");
         }
@@ -180,9 +188,13 @@ final class QuantOptionsMixin {
         if (calibration.isEmpty()) {
             return null;
         }
-        ImageOptions image = new ImageOptions(calibScale, mean, std,
-                bayer == null ? null : parse(cl, BayerPattern.class, bayer, "--bayer"));
-        return CalibrationInputs.open(g, calibration, image);
+        return CalibrationInputs.open(g, calibration, imageOptions(cl));
+    }
+
+    /** How an image becomes an input sample: --calib-scale, --mean, --std, --bayer. */
+    ImageOptions imageOptions(CommandLine cl) {
+        return new ImageOptions(calibScale, mean, std, bayer == null ? null : parse(cl, BayerPattern.class, bayer,
+                "--bayer"));
     }
 
     /** The PSNR every output must reach, or NaN for none. */

@@ -13,8 +13,10 @@ import isptool.backends.target.TargetReport;
 import isptool.backends.tflite.TfliteModel;
 import isptool.backends.verify.Verification;
 import isptool.graph.Graph;
+import isptool.graph.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * convert as one call: fold → prep → target swaps → layout plan → lower ({@link FloatConversion}),
@@ -53,6 +55,26 @@ public final class Conversion {
         long t2 = System.nanoTime();
         return run.result(new ConvertResult.Seconds((t1 - startNanos) / 1e9, (tVerified - t1) / 1e9,
                 (t2 - startNanos) / 1e9));
+    }
+
+    /**
+     * The float model of a finished conversion quantized again at another precision p, into file,
+     * with the options the written model was quantized with (float32 I/O; --int16-ops only for
+     * int8, --float-ops only for the integer precisions), then measured as the conversion measures
+     * its own (on the given input, no floor): what {@code --compare-precisions} shows beside the
+     * written model. Integer precisions need the conversion's calibration samples.
+     */
+    public static QuantizedStage requantize(ConvertResult r, Precision p, Path file, Map<String, Tensor> input,
+            String described, Progress progress) throws IOException {
+        if (p.isInteger() && r.request().calibration() == null) {
+            throw new IllegalArgumentException(p + " needs calibration samples");
+        }
+        QuantOptions base = r.quantized() != null ? r.quantized().options() : r.request().quant();
+        QuantOptions options = base.with(p, IoType.FLOAT32, p.isInteger() ? base.floatOps() : null,
+                p == Precision.INT8 ? base.int16Ops() : null);
+        r.conversion().model().write(file);
+        return QuantizedStage.run(file, r.conversion().graph(), r.conversion().plan(), r.request().calibration(),
+                options, false, Double.NaN, input, described, progress);
     }
 
     /** One conversion's stages so far. */

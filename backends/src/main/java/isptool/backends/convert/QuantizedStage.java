@@ -81,6 +81,14 @@ public record QuantizedStage(QuantOptions options, QuantResult result, int opera
                 judge(floor, outputs, onCalibration));
     }
 
+    /**
+     * Every compared tensor of the model file against g on the inputs, in graph order: the rows
+     * {@code --per-layer} adds, for a caller that wants them without printing them (convert --html).
+     */
+    public static List<QualityReport.Row> perLayer(Path model, Graph g, LayoutPlan plan, Map<String, Tensor> inputs) {
+        return inGraphOrder(g, QualityReport.compare(model, g, plan, inputs, true));
+    }
+
     public boolean ok() {
         return failure == null;
     }

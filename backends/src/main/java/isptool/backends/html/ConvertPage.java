@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The graph part of {@code convert --html}: the graph as trained and the model as written, side
@@ -59,6 +60,14 @@ public final class ConvertPage {
 
     /** The page: summary figures, verification, both graphs, folds. */
     public static HtmlPage of(Input in) {
+        return of(in, Map.of(), page -> { });
+    }
+
+    /**
+     * The page with headline figures first in the summary (label → value) and the sections middle
+     * adds between the verification and the graphs (output images, quantization).
+     */
+    public static HtmlPage of(Input in, Map<String, ?> headline, Consumer<HtmlPage> middle) {
         Provenance p = in.folded().provenance();
         if (p == null) {
             throw new IllegalArgumentException("the folded graph has no provenance: call trackProvenance() on the"
@@ -67,17 +76,18 @@ public final class ConvertPage {
         List<Folds.Fold> folds = Folds.of(in.folded(), p);
         HtmlPage page = new HtmlPage(in.model().getFileName() + ": converted")
                 .subtitle(in.model() + " → TFLite, " + in.written().operators().size() + " operators");
-        summary(page.section("Summary"), in, folds);
+        summary(page.section("Summary"), in, headline, folds);
         if (!in.verification().isEmpty()) {
             verification(page.section("Verification"), in);
         }
+        middle.accept(page);
         graphs(page, in, folds, p);
         foldTable(page.section("Folds"), in, folds);
         return page;
     }
 
-    private static void summary(HtmlPage.Section s, Input in, List<Folds.Fold> folds) {
-        Map<String, Object> facts = new LinkedHashMap<>();
+    private static void summary(HtmlPage.Section s, Input in, Map<String, ?> headline, List<Folds.Fold> folds) {
+        Map<String, Object> facts = new LinkedHashMap<>(headline);
         facts.put("convs as trained → written", in.loaded().count("Conv") + " → " + in.written().operators().stream()
                 .filter(o -> OpKind.of(o.opName()) == OpKind.CONV).count());
         facts.put("nodes as trained → ops written", in.loaded().nodeCount() + " → " + in.written().operators().size());
@@ -90,7 +100,7 @@ public final class ConvertPage {
         }
         facts.put("float island ops", islandOps);
         in.verification().stream().mapToDouble(Comparison::psnr).min()
-                .ifPresent(psnr -> facts.put("worst output PSNR", Comparison.db(psnr) + " dB"));
+                .ifPresent(psnr -> facts.put("worst output PSNR, verification input", Comparison.db(psnr) + " dB"));
         s.facts(facts);
     }
 

@@ -11,6 +11,7 @@ import isptool.graph.Value;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,6 +53,26 @@ public final class QualityReport {
         }
         List<String> names = values.stream().map(Value::name).toList();
         return rows(g, plan, values, OrtRunner.runCapturing(g, inputs, names, OrtRunner.Options.REFERENCE), got);
+    }
+
+    /**
+     * The model file's outputs on the inputs (ONNX layout, keyed by input name), as float in the
+     * ONNX layout, by graph output name: what the written model computes, run as {@link #compare}
+     * runs it.
+     */
+    public static Map<String, Tensor> outputs(Path model, Graph g, LayoutPlan plan, Map<String, Tensor> inputs) {
+        Map<String, Tensor> got;
+        try (Probe probe = Probe.openOutputsOnly(QModel.read(TfliteModel.open(model)))) {
+            got = probe.run(Probe.toStored(g, plan, inputs));
+        }
+        Map<String, Tensor> r = new LinkedHashMap<>();
+        for (Value v : g.outputs()) {
+            Tensor t = got.get(v.name());
+            if (t != null) {
+                r.put(v.name(), Probe.toOnnx(t, plan.layoutOf(v)));
+            }
+        }
+        return r;
     }
 
     /** g's float32 outputs (onnxruntime, reference options) on each input: what a model is compared against. */

@@ -107,8 +107,8 @@ class QuantSectionsTest {
                 .split(",")));
         PixelRange range = PixelRange.of(reference, actual);
         assertTrue(range.stretched(), "syenet's output is about -0.4..0.4: " + range.describe());
-        assertPixels(browser.pixels("figure:nth-of-type(3) img"), reference, range);
-        assertPixels(browser.pixels("figure:nth-of-type(4) img"), actual, range);
+        PagePixels.assertPixels(browser.pixels("figure:nth-of-type(3) img"), reference, range);
+        PagePixels.assertPixels(browser.pixels("figure:nth-of-type(4) img"), actual, range);
         assertTrue(Files.size(browser.screenshot("quant_sections_syenet_int8")) > 10_000);
         assertEquals(List.of(), browser.errors());
         System.out.printf("quant sections of syenet_isp int8: %d layers, worst %s at %.2f dB, %d bytes%n", rows.size(),
@@ -125,18 +125,5 @@ class QuantSectionsTest {
         assertTrue(html.contains("No output images: the reference output is [1,3,2,2] and the int8 TFLite output"
                 + " [1,3,2,3]; images need one shape [N, 1|3|4, H, W]."), html);
         assertFalse(html.contains("<img"));
-    }
-
-    /** The browser's RGBA pixels are the tensor's batch 0, quantized by the rule of PixelRange. */
-    private static void assertPixels(int[] rgba, Tensor t, PixelRange r) {
-        int c = (int) t.dim(1);
-        int plane = (int) (t.dim(2) * t.dim(3));
-        assertEquals(4 * plane, rgba.length);
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < plane; i++) {
-                double x = Math.max(0, Math.min(1, (t.getDouble(ch * plane + i) - r.lo()) / (r.hi() - r.lo())));
-                assertEquals((int) Math.round(x * 255), rgba[4 * i + ch], "channel " + ch + " pixel " + i);
-            }
-        }
     }
 }

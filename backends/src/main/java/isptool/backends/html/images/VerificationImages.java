@@ -62,8 +62,10 @@ public final class VerificationImages {
             s.text("Batch 0 of " + reference.dim(0) + " is shown; the figures are over the whole batch.");
         }
         PixelRange out = PixelRange.of(reference, actual);
-        png(s, TensorImages.image(reference, out), "reference output, " + out.describe());
-        png(s, TensorImages.image(actual, out), actualLabel + " output, same range");
+        s.text("Output: the reference, the " + actualLabel + " model's, and their difference; both outputs "
+                + out.describe() + ".");
+        png(s, TensorImages.image(reference, out), "reference output (onnxruntime)");
+        png(s, TensorImages.image(actual, out), actualLabel + " output");
         ErrorMap map = ErrorMap.of(reference, actual, scale);
         png(s, map.image(), "abs error, largest " + String.format(Locale.ROOT, "%.3g", map.maxAbs()));
         png(s, ErrorLegend.image(), ErrorLegend.caption(map));
