@@ -157,6 +157,26 @@ class OutputFilesTest {
                 "--no-verify");
     }
 
+    /**
+     * A whole int8 convert (onnxruntime, the TFLite interpreter, calibration, temporary models)
+     * leaves the system temporary folder as it found it: onnxruntime's loader used to leave one
+     * empty onnxruntime-javaNNN folder there per run (OrtNatives).
+     */
+    @Test
+    void aRunLeavesNothingInTheSystemTemporaryFolder() throws Exception {
+        Path sysTmp = Files.createDirectories(tmp.resolve("systmp"));
+        Process p = TestFiles.start(tmp.resolve("child.log"), List.of("-Djava.io.tmpdir=" + sysTmp), "convert",
+                TestFiles.testdata("syenet_isp.onnx").toString(), "-o", tmp.resolve("m.tflite").toString(),
+                "--precision", "int8", "--calibration", TestFiles.testdata("calib/raw64").toString(), "--bayer",
+                "RGGB");
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "isptool did not end");
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("child.log.err")));
+        assertTrue(Files.isRegularFile(tmp.resolve("m.tflite")));
+        try (Stream<Path> left = Files.list(sysTmp)) {
+            assertEquals(List.of(), left.map(f -> f.getFileName().toString()).toList());
+        }
+    }
+
     @Test
     void terminatedWhileWritingLeavesNoTemporary() throws Exception {
         Process p = writingIntoOut();

@@ -54,9 +54,16 @@ final class TestFiles {
 
     /** isptool in a JVM of its own (what native libraries print to stderr is seen too), output to log. */
     static Process start(java.nio.file.Path log, String... args) throws java.io.IOException {
+        return start(log, java.util.List.of(), args);
+    }
+
+    /** As above, with these JVM options (-Dname=value) before the class name. */
+    static Process start(java.nio.file.Path log, java.util.List<String> jvmOptions, String... args)
+            throws java.io.IOException {
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), "isptool.cli.Main"));
+                ProcessHandle.current().info().command().orElse("java")));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "isptool.cli.Main"));
         cmd.addAll(java.util.List.of(args));
         return new ProcessBuilder(cmd).redirectOutput(log.toFile()).redirectError(
                 log.resolveSibling(log.getFileName() + ".err").toFile()).start();

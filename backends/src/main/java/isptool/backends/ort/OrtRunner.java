@@ -85,6 +85,7 @@ public final class OrtRunner implements AutoCloseable {
     static synchronized OrtEnvironment env() {
         if (environment == null) {
             environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "isptool");
+            OrtNatives.removeExtractedCopies();
         }
         return environment;
     }
