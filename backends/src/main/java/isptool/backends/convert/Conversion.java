@@ -77,7 +77,6 @@ public final class Conversion {
                 options, false, Double.NaN, input, described, progress);
     }
 
-    /** One conversion's stages so far. */
     /**
      * --precision auto's costs for the model's target (null: none given): a precision the target's
      * accelerator does not run is charged as CPU work ({@link PrecisionCosts#CPU}). NNAPI and the GPU
@@ -99,6 +98,7 @@ public final class Conversion {
         };
     }
 
+    /** One conversion's stages so far. */
     private static final class Run {
         final Graph g;
         final ConvertRequest r;
