@@ -5,11 +5,14 @@ Each image is a synthetic scene: smooth colour gradients, a few filled discs and
 mild sensor-like noise, so activations see edges, flat areas and texture.
 
   raw64/   16-bit single-channel 64x64 RGGB Bayer mosaics (pack with --bayer RGGB -> 4x32x32):
-           syenet_isp, mai_isp, csanet_like
-  rgb32/   8-bit RGB 32x32: unet_small, nafnet_like
+           syenet_isp, mai_isp, csanet_like, dbb
+  rgb32/   8-bit RGB 32x32: unet_small, nafnet_like, sensitive_net, repvgg, acnet, qarepvgg, seq_zero_pad
   rgb24/   8-bit RGB 24x24: ecbsr
   gray24/  8-bit grayscale 24x24: fsrcnn
-  rgb16/   8-bit RGB 16x16: syenet_sr (its own random stream, so the folders above are unchanged)
+  rgb16/   8-bit RGB 16x16: syenet_sr, syenet_sr4 (its own random stream, so the folders above are unchanged)
+  rgb64/   8-bit RGB 64x64: mobilenet_v2 (its own random stream)
+  feat8/   float32 .npy tensors [1, 8, 32, 32] in [0, 1]: mobileone (its own random stream); channels
+           0-2 and 3-5 are two RGB scenes, 6 and 7 the grey of two more
   pixels/  the exact sample values of a few of those images as .npy (uint8/uint16, H x W [x C]),
            so tests can check the Java decoder against values this script wrote
 
@@ -80,6 +83,17 @@ def main():
     rng16 = np.random.default_rng(20261203)
     for i in range(args.count):
         save("rgb16", i, np.round(scene(rng16, 16, 16) * 255).astype(np.uint8), False)
+    rng64 = np.random.default_rng(20261204)
+    for i in range(args.count):
+        save("rgb64", i, np.round(scene(rng64, 64, 64) * 255).astype(np.uint8), False)
+    rng_feat = np.random.default_rng(20261205)
+    grey = np.array([0.299, 0.587, 0.114])
+    for i in range(args.count):
+        planes = [scene(rng_feat, 32, 32).transpose(2, 0, 1), scene(rng_feat, 32, 32).transpose(2, 0, 1),
+                  (scene(rng_feat, 32, 32) @ grey)[None], (scene(rng_feat, 32, 32) @ grey)[None]]
+        path = ROOT / "feat8" / f"feat8_{i:03d}.npy"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, np.concatenate(planes)[None].astype(np.float32))  # [1, 8, 32, 32], NCHW as convert reads .npy
 
 
 if __name__ == "__main__":

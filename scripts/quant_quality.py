@@ -3,10 +3,12 @@
 
 For each net, `./isptool convert` runs with --precision fp16, int8 (minmax, no bias correction),
 int8 (the default method, mse, with bias correction), int8 (percentile with bias correction) and
-int16x8 (default method). The calibration set is the net's folder under testdata/calib/ minus its last image, which is held out:
-it is turned into a .npy tensor here (same scaling, Bayer packing for RAW nets) and passed as
---verify-input, so the PSNR reported is TFLite interpreter vs onnxruntime float32 on an image the
-calibration did not see. Figures are read from each run's --report JSON.
+int16x8 (default method). The calibration set is the net's folder under testdata/calib/ minus its last
+sample (PNG image or .npy tensor, sorted by name as convert reads a folder), which is held out: it is
+turned into a .npy tensor here (same scaling, Bayer packing for RAW nets; a .npy sample as it is) and
+passed as --verify-input, so the PSNR reported is TFLite interpreter vs onnxruntime float32 on a sample
+the calibration did not see. Figures are read from each run's --report JSON. PSNR is 10 log10(r^2 / MSE)
+with r the float32 output's max - min, for image outputs and mobilenet_v2's [1, 10] logits alike.
 
 Needs numpy and Pillow. Usage: python3 scripts/quant_quality.py [NET ...]
 """
@@ -34,6 +36,13 @@ NETS = {
     "sensitive_net": ("rgb32", []),
     "syenet_sr": ("rgb16", []),
     "syenet_sr4": ("rgb16", []),
+    "repvgg": ("rgb32", []),
+    "acnet": ("rgb32", []),
+    "mobileone": ("feat8", []),
+    "dbb": ("raw64", ["--bayer", "RGGB"]),
+    "qarepvgg": ("rgb32", []),
+    "seq_zero_pad": ("rgb32", []),
+    "mobilenet_v2": ("rgb64", []),
 }
 
 # nets with a quantization-sensitive layer -> --float-ops keeping it float (node names as --per-layer prints them)
@@ -50,9 +59,19 @@ CONFIGS = [
 ]
 
 
-def held_out_tensor(png, bayer):
-    """The image as convert reads it: samples / (2^bits - 1), HWC -> NCHW, RGGB packed to R, G1, G2, B."""
-    pixels = np.array(Image.open(png))
+def samples(folder):
+    """The calibration samples of testdata/calib/FOLDER in the order convert reads a folder: PNG images and
+    .npy tensors, sorted by name."""
+    return sorted(p for p in (CALIB / folder).iterdir() if p.suffix in (".png", ".npy") and not p.name.startswith("."))
+
+
+def held_out_tensor(sample, bayer):
+    """The sample as convert reads it: a .npy tensor as it is (float32, NCHW); an image as
+    samples / (2^bits - 1), HWC -> NCHW, RGGB packed to R, G1, G2, B."""
+    if sample.suffix == ".npy":
+        x = np.load(sample).astype(np.float32)
+        return x if x.ndim == 4 else x[None]
+    pixels = np.array(Image.open(sample))
     x = pixels.astype(np.float64) / (65535.0 if pixels.dtype == np.uint16 else 255.0)
     if bayer:
         x = np.stack([x[0::2, 0::2], x[0::2, 1::2], x[1::2, 0::2], x[1::2, 1::2]])
@@ -65,8 +84,8 @@ def held_out_tensor(png, bayer):
 
 def measure(net, work, configs):
     folder, extra = NETS[net]
-    images = sorted((CALIB / folder).glob("*.png"))
-    calibration, held = images[:-1], images[-1]
+    files = samples(folder)
+    calibration, held = files[:-1], files[-1]
     held_npy = work / f"{net}.heldout.npy"
     np.save(held_npy, held_out_tensor(held, "--bayer" in extra))
     row = {}

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quant_quality import CALIB, NETS, ROOT, held_out_tensor, table  # noqa: E402
+from quant_quality import NETS, ROOT, held_out_tensor, samples, table  # noqa: E402
 
 TECHNIQUES = [("plain", []), ("--cle", ["--cle"]), ("--adaround", ["--adaround"]),
               ("both", ["--cle", "--adaround"])]
@@ -27,7 +27,7 @@ TECHNIQUES = [("plain", []), ("--cle", ["--cle"]), ("--adaround", ["--adaround"]
 
 def cell(net, precision, options, work):
     folder, extra = NETS[net]
-    images = sorted((CALIB / folder).glob("*.png"))
+    images = samples(folder)
     held = work / f"{net}.heldout.npy"
     np.save(held, held_out_tensor(images[-1], "--bayer" in extra))
     report = work / f"{net}.report.json"

@@ -13,10 +13,14 @@ For every net of quant_quality.NETS:
      delegate) on the held-out image, and onnxruntime runs the folded ONNX in float32; the PSNR is
      10 log10(range^2 / MSE) with range = max - min of the float32 output, as isptool reports it.
 
-The calibration images, the held-out image (the last of each folder) and the 16-bit / Bayer handling
-come from quant_quality.py. isptool writes NHWC inputs and outputs, onnx2tf NHWC inputs and NHWC or
-NCHW outputs: the script transposes where the TFLite shape is the NHWC one, and fails the cell where
-the shape fits both layouts or neither.
+The calibration samples, the held-out sample (the last of each folder; PNG images or .npy tensors) and
+the 16-bit / Bayer handling come from quant_quality.py. isptool writes NHWC rank-4 inputs and outputs
+(its default --io-layout). onnx2tf writes NHWC rank-4 inputs (checked by shape; a shape that fits both
+layouts or neither fails the cell) and NHWC or NCHW rank-4 outputs: which one is not guessed from the
+shape (acnet's and mobileone's [1, 16, 16, 16] fit both) but measured, by running onnx2tf's float32
+model on the held-out sample and keeping the layout in which it matches onnxruntime (PSNR above 60 dB in
+exactly one of them, else the cell fails). Outputs of other ranks (mobilenet_v2's [1, 10] logits) are
+compared as they are.
 A failed cell is printed as "failed: reason" and the reason is also written to stderr.
 
 Pinned versions (checked at start; a mismatch stops the script), Python 3.11:
@@ -38,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quant_quality import CALIB, NETS, ROOT, held_out_tensor, table  # noqa: E402
+from quant_quality import NETS, ROOT, held_out_tensor, samples, table  # noqa: E402
 
 PINNED = {
     "onnx2tf": "1.29.24", "tensorflow": "2.19.0", "tf-keras": "2.19.0", "ai-edge-litert": "2.1.0",
@@ -47,6 +51,8 @@ PINNED = {
 }
 COLUMNS = ["TF int8", "isptool int8", "TF 16x8", "isptool 16x8"]
 TF_FILES = {"TF int8": "_full_integer_quant.tflite", "TF 16x8": "_integer_quant_with_int16_act.tflite"}
+TF_FLOAT = "_float32.tflite"  # onnx2tf's unquantized model: tells which layout its output has
+LAYOUT_MATCH_DB = 60.0
 ISPTOOL_PRECISION = {"isptool int8": "int8", "isptool 16x8": "int16x8"}
 
 
@@ -100,23 +106,37 @@ def psnr(reference, actual):
     return float("inf") if mse == 0 else 10 * np.log10(span * span / mse)
 
 
-def layout_of(detail, nchw_shape, side):
-    """'NHWC' or 'NCHW': the one layout whose shape the TFLite tensor has. isptool writes NHWC;
-    onnx2tf writes NHWC except for outputs it leaves in the ONNX layout (nafnet_like, sensitive_net).
+def input_layout(detail, nchw_shape):
+    """'NHWC' or 'NCHW': the one layout whose shape the TFLite input has (rank 4), else 'as is'.
     Where both layouts give the same shape (C equal to H or W) the layout is not guessed: the cell fails."""
+    check_float32(detail, "input")
     shape = tuple(int(d) for d in detail["shape"])
+    if len(nchw_shape) != 4:
+        return "as is"
     fits = [name for name, want in (("NHWC", tuple(nchw_shape[i] for i in (0, 2, 3, 1))), ("NCHW", tuple(nchw_shape)))
             if shape == want]
     if len(fits) != 1:
-        raise CellFailure(f"{side} shape {list(shape)} is {'both NHWC and NCHW' if fits else 'neither NHWC nor NCHW'}"
+        raise CellFailure(f"input shape {list(shape)} is {'both NHWC and NCHW' if fits else 'neither NHWC nor NCHW'}"
                           f" of ONNX {list(nchw_shape)}")
-    if detail["dtype"] != np.float32:
-        raise CellFailure(f"{side} type {np.dtype(detail['dtype']).name}, expected float32")
     return fits[0]
 
 
-def tflite_output(model, x_nchw, output_nchw_shape):
-    """Runs model on the NCHW input in LiteRT's built-in kernels; returns its single output as NCHW."""
+def check_float32(detail, side):
+    if detail["dtype"] != np.float32:
+        raise CellFailure(f"{side} type {np.dtype(detail['dtype']).name}, expected float32")
+
+
+def as_nchw(y, layout, reference_shape):
+    """The TFLite output y in the ONNX layout, given the layout it was written in."""
+    y = y.transpose(0, 3, 1, 2) if layout == "NHWC" else y
+    if y.shape != tuple(reference_shape):
+        raise CellFailure(f"output shape {list(y.shape)} in {layout} is not ONNX {list(reference_shape)}")
+    return y
+
+
+def tflite_output(model, x_nchw, output_layout, reference_shape):
+    """Runs model on the NCHW input in LiteRT's built-in kernels; returns its single output in the ONNX
+    layout, read as output_layout ('NHWC', 'NCHW' or 'as is')."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
     interpreter = Interpreter(model_path=str(model),
@@ -124,17 +144,35 @@ def tflite_output(model, x_nchw, output_nchw_shape):
     inputs, outputs = interpreter.get_input_details(), interpreter.get_output_details()
     if len(inputs) != 1 or len(outputs) != 1:
         raise CellFailure(f"{model.name}: {len(inputs)} inputs, {len(outputs)} outputs (expected 1 and 1)")
-    if layout_of(inputs[0], x_nchw.shape, "input") == "NHWC":
+    if input_layout(inputs[0], x_nchw.shape) == "NHWC":
         x_nchw = nchw_to_nhwc(x_nchw)
-    output_layout = layout_of(outputs[0], output_nchw_shape, "output")
+    check_float32(outputs[0], "output")
     try:
         interpreter.allocate_tensors()
         interpreter.set_tensor(inputs[0]["index"], x_nchw)
         interpreter.invoke()
     except (RuntimeError, ValueError) as e:  # a kernel that refuses the model's types or shapes
         raise CellFailure(f"LiteRT {model.name}: {str(e).split('Node number')[0].strip()}") from None
-    y = interpreter.get_tensor(outputs[0]["index"])
-    return y.transpose(0, 3, 1, 2) if output_layout == "NHWC" else y
+    return as_nchw(interpreter.get_tensor(outputs[0]["index"]), output_layout, reference_shape)
+
+
+def tf_output_layout(float_model, x, reference):
+    """The layout of onnx2tf's rank-4 output, measured: its float32 model matches onnxruntime in exactly one."""
+    if reference.ndim != 4:
+        return "as is"
+    if not float_model.exists():
+        raise CellFailure(f"{float_model.name} not written: the output layout cannot be measured")
+    matching = []
+    for layout in ("NHWC", "NCHW"):
+        try:
+            if psnr(reference, tflite_output(float_model, x, layout, reference.shape)) > LAYOUT_MATCH_DB:
+                matching.append(layout)
+        except CellFailure:
+            pass  # the shape does not fit this layout
+    if len(matching) != 1:
+        raise CellFailure(f"onnx2tf's float32 output matches onnxruntime in {' and '.join(matching) or 'neither'}"
+                          f" of NHWC and NCHW (above {LAYOUT_MATCH_DB:.0f} dB)")
+    return matching[0]
 
 
 def float_reference(folded, x):
@@ -164,14 +202,14 @@ def tf_ptq(folded, input_name, calibration_nhwc, work, log):
     run([str(Path(sys.executable).parent / "onnx2tf"), "-i", str(copy), "-o", str(out), "-oiqt",
          "-cind", input_name, str(calib), str(zeros), str(ones), "-iqd", "float32", "-oqd", "float32"],
         "onnx2tf", log, cwd=work)
-    return {column: out / ("tf_input" + suffix) for column, suffix in TF_FILES.items()}
+    return {column: out / ("tf_input" + suffix) for column, suffix in TF_FILES.items()}, out / ("tf_input" + TF_FLOAT)
 
 
 def compare(net, work):
     """The net's row: {column: PSNR text or 'failed: reason'}."""
     folder, extra = NETS[net]
-    images = sorted((CALIB / folder).glob("*.png"))
-    calibration, held = images[:-1], images[-1]
+    files = samples(folder)
+    calibration, held = files[:-1], files[-1]
     bayer = "--bayer" in extra
     x = held_out_tensor(held, bayer)
     held_npy = work / "heldout.npy"
@@ -184,13 +222,16 @@ def compare(net, work):
     except CellFailure as e:
         return {column: cell_text(e) for column in COLUMNS}
 
-    models = {}
+    models, layouts = {}, {column: "NHWC" if reference.ndim == 4 else "as is" for column in ISPTOOL_PRECISION}
     try:
         import onnx
 
         input_name = onnx.load(str(folded)).graph.input[0].name
-        calibration_nhwc = np.concatenate([nchw_to_nhwc(held_out_tensor(png, bayer)) for png in calibration])
-        models.update(tf_ptq(folded, input_name, calibration_nhwc, work, work / "onnx2tf.log"))
+        calibration_nhwc = np.concatenate([nchw_to_nhwc(held_out_tensor(sample, bayer)) for sample in calibration])
+        tf_models, tf_float = tf_ptq(folded, input_name, calibration_nhwc, work, work / "onnx2tf.log")
+        models.update(tf_models)
+        layouts.update(dict.fromkeys(TF_FILES, tf_output_layout(tf_float, x, reference)))
+        print(f"{net}: onnx2tf's output layout {layouts['TF int8']} (measured on its float32 model)", file=sys.stderr)
     except CellFailure as e:
         models.update({column: e for column in TF_FILES})
     for column, precision in ISPTOOL_PRECISION.items():
@@ -211,7 +252,7 @@ def compare(net, work):
                 raise model
             if not model.exists():  # onnx2tf reports a failed quantization and still exits 0
                 raise CellFailure(f"{model.name} not written; onnx2tf: {last_error((work / 'onnx2tf.log').read_text())}")
-            row[column] = f"{psnr(reference, tflite_output(model, x, reference.shape)):.1f}"
+            row[column] = f"{psnr(reference, tflite_output(model, x, layouts[column], reference.shape)):.1f}"
         except CellFailure as e:
             row[column] = cell_text(e)
     for column, text in row.items():
