@@ -130,7 +130,8 @@ def as_nchw(y, layout, reference_shape):
     """The TFLite output y in the ONNX layout, given the layout it was written in."""
     y = y.transpose(0, 3, 1, 2) if layout == "NHWC" else y
     if y.shape != tuple(reference_shape):
-        raise CellFailure(f"output shape {list(y.shape)} in {layout} is not ONNX {list(reference_shape)}")
+        raise CellFailure(f"output {list(y.shape if layout != 'NHWC' else y.transpose(0, 2, 3, 1).shape)} fits neither"
+                          f" NHWC nor NCHW of the ONNX {list(reference_shape)}")
     return y
 
 
@@ -162,13 +163,15 @@ def tf_output_layout(float_model, x, reference):
         return "as is"
     if not float_model.exists():
         raise CellFailure(f"{float_model.name} not written: the output layout cannot be measured")
-    matching = []
+    matching, misfits = [], []
     for layout in ("NHWC", "NCHW"):
         try:
             if psnr(reference, tflite_output(float_model, x, layout, reference.shape)) > LAYOUT_MATCH_DB:
                 matching.append(layout)
-        except CellFailure:
-            pass  # the shape does not fit this layout
+        except CellFailure as e:
+            misfits.append(e)  # the shape does not fit this layout
+    if len(misfits) == 2:
+        raise CellFailure(f"onnx2tf's model: {misfits[0]}")
     if len(matching) != 1:
         raise CellFailure(f"onnx2tf's float32 output matches onnxruntime in {' and '.join(matching) or 'neither'}"
                           f" of NHWC and NCHW (above {LAYOUT_MATCH_DB:.0f} dB)")
