@@ -186,6 +186,29 @@ class ConvertQuantTest {
                 run.out());
     }
 
+    /**
+     * An int8 plan that meets the target but costs more than int16x8 everywhere does not end the
+     * search: on repvgg (--cle --adaround) int8 + two float ReLUs reaches 55 dB at cost 2.33, so
+     * int16x8 (cost 2) is measured too and chosen.
+     */
+    @Test
+    void autoPrecisionTriesInt16x8WhenTheInt8PlanCostsMore() throws IOException {
+        Path out = tmp.resolve("repvgg.tflite");
+        TestFiles.Run run = TestFiles.isptool("convert", TestFiles.testdata("repvgg.onnx").toString(), "-o",
+                out.toString(), "--report", tmp.resolve("report.json").toString(), "--precision", "auto",
+                "--min-psnr", "55", "--cle", "--adaround", "--calibration", TestFiles.testdata("calib/rgb32").toString());
+        assertEquals(0, run.status(), run.out() + run.err());
+        JsonNode auto = new ObjectMapper().readTree(tmp.resolve("report.json").toFile()).get("auto_precision");
+        assertEquals("int16x8", auto.get("chosen").asText(), auto.toString());
+        boolean costlierInt8Met = false;
+        for (JsonNode t : auto.get("tried")) {
+            costlierInt8Met |= t.get("plan").asText().startsWith("int8") && t.get("psnr_db").asDouble() >= 55
+                    && t.get("cost").asDouble() > 2;
+        }
+        assertTrue(costlierInt8Met, auto.get("tried").toString());
+        assertTrue(run.out().contains("    int16x8 ") && run.out().contains("<- chosen"), run.out());
+    }
+
     /** --float-ops keeps the matching node in float32 inside the integer model. */
     @Test
     void floatOpsKeepsANodeFloat() throws IOException {
