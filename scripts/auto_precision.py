@@ -4,7 +4,7 @@ the chosen plan, its measured PSNR and cost, and how long the convert took (mark
 
 Calibration and held-out sample as in quant_quality.py: the net's testdata/calib/ folder (PNG images
 or .npy tensors) minus its last sample, which is passed as --verify-input. The plan's PSNR is the one
-the search measured: the WORST calibration sample of up to 4 (the lowest PSNR of any output on any of
+the search measured: the WORST calibration sample of up to 8 (the lowest PSNR of any output on any of
 them), not the mean; a plan is chosen only if that worst sample reaches the target. The table also
 gives the written model's worst calibration sample (of up to 8, psnr_min_db in the --report JSON) and
 its PSNR on the held-out sample, and convert's exit status where it is not 0 (exit 3: the written model
@@ -60,7 +60,7 @@ def run(net, target, work):
 
 def main():
     nets = sys.argv[1:] or [n for n in NETS if n != "sensitive_net"] + ["sensitive_net"]
-    print("| net | target dB | plan | plan PSNR dB (worst of 4) | cost | written model: worst of 7 dB | held-out dB"
+    print("| net | target dB | plan | plan PSNR dB (worst sample) | cost | written model: worst of 7 dB | held-out dB"
           " | seconds |")
     print("|---|---:|---|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:

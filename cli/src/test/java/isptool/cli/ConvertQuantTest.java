@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import isptool.backends.tflite.TfliteModel;
+import isptool.backends.calib.CalibrationInputs;
+import isptool.backends.calib.ImageOptions;
 import isptool.backends.tflite.TfliteModel.OperatorInfo;
 import isptool.backends.tflite.TfliteModel.TensorInfo;
+import isptool.backends.tflite.TfliteModel;
 import isptool.backends.tflite.TfliteType;
+import isptool.graph.Graph;
+import isptool.graph.io.Npy;
+import isptool.graph.io.OnnxImporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -207,6 +212,35 @@ class ConvertQuantTest {
         }
         assertTrue(costlierInt8Met, auto.get("tried").toString());
         assertTrue(run.out().contains("    int16x8 ") && run.out().contains("<- chosen"), run.out());
+    }
+
+    /**
+     * A plan that meets the target on every calibration sample can still miss it on the held-out
+     * input (seq_zero_pad at 55 dB: 55.59 on the 7 samples, 54.85 on the 8th image): exit 3, no
+     * file, and the line says what --precision auto measured and what to do.
+     */
+    @Test
+    void autoPrecisionSaysWhyTheHeldOutGateCanStillFail() throws IOException {
+        Graph g = OnnxImporter.load(TestFiles.testdata("seq_zero_pad.onnx"));
+        List<String> images = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            images.add(TestFiles.testdata(String.format("calib/rgb32/rgb32_%03d.png", i)).toString());
+        }
+        Path held = tmp.resolve("held.npy");
+        Npy.write(held, CalibrationInputs.open(g, images.subList(7, 8), ImageOptions.DEFAULT).sample(0).values()
+                .iterator().next());
+        Path out = tmp.resolve("seq.tflite");
+        List<String> args = new ArrayList<>(List.of("convert", TestFiles.testdata("seq_zero_pad.onnx").toString(), "-o",
+                out.toString(), "--precision", "auto", "--min-psnr", "55", "--verify-input", held.toString(),
+                "--calibration"));
+        args.addAll(images.subList(0, 7));
+        TestFiles.Run run = TestFiles.isptool(args.toArray(String[]::new));
+        assertEquals(Main.EXIT_MISMATCH, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("on the held-out input, below the floor of 55.00 dB;")
+                && run.err().contains("(--precision auto met the target on the calibration samples it measured: give"
+                        + " samples like the held-out input, or a --min-psnr with some margin)")
+                && run.err().lines().filter(l -> l.startsWith("isptool:")).count() == 1, run.err());
+        assertFalse(Files.exists(out));
     }
 
     /** --float-ops keeps the matching node in float32 inside the integer model. */
