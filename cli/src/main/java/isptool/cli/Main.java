@@ -44,12 +44,26 @@ public final class Main implements Runnable {
             System.err.printf("isptool: out of memory (%s; the Java heap is limited to %d MiB); allow more with"
                     + " ISPTOOL_JAVA_OPTS=-Xmx<size>, e.g. -Xmx%dm%n", e.getMessage(),
                     Runtime.getRuntime().maxMemory() >> 20, 2 * (Runtime.getRuntime().maxMemory() >> 20));
-            if (java.util.Arrays.asList(args).contains("--verbose") || java.util.Arrays.asList(args).contains("-v")) {
-                e.printStackTrace();
-            }
+            verboseTrace(args, e);
+            status = 1;
+        } catch (StackOverflowError e) {
+            System.err.printf("isptool: out of stack (the graph is deeper than the thread's stack allows); allow more"
+                    + " with ISPTOOL_JAVA_OPTS=-Xss<size>, e.g. -Xss64m%n");
+            verboseTrace(args, e);
+            status = 1;
+        } catch (Error e) {
+            System.err.printf("isptool: internal error: %s (run again with --verbose for details, and please report"
+                    + " it)%n", e);
+            verboseTrace(args, e);
             status = 1;
         }
         System.exit(status);
+    }
+
+    private static void verboseTrace(String[] args, Throwable e) {
+        if (java.util.Arrays.asList(args).contains("--verbose") || java.util.Arrays.asList(args).contains("-v")) {
+            e.printStackTrace();
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -151,8 +152,18 @@ public final class Diagram {
      * under keyPrefix + box id (a prefix per drawing keeps two drawings on one page apart).
      */
     public Drawing draw(HtmlPage page, String keyPrefix) {
+        if (boxes.size() > MAX_BOXES) {
+            String why = String.format(Locale.ROOT, "not drawn: %,d boxes, more than the %,d a drawing takes"
+                    + " (a 10,000-operator chain takes 8 s and 1.3 GB to lay out)", boxes.size(), MAX_BOXES);
+            Svg svg = new Svg(why.length() * 7.0 + 24, 32, "graph");
+            svg.text(12, 20, why, "note");
+            return new Drawing(svg.toString(), 0, why.length() * 7.0 + 24, 32);
+        }
         return DiagramSvg.draw(this, page, keyPrefix);
     }
+
+    /** Diagrams with more boxes than this are not laid out: the page says so in their place. */
+    public static final int MAX_BOXES = 10_000;
 
     /** A drawn diagram: the SVG markup and how long ELK took to lay it out. */
     public record Drawing(String svg, long layoutMillis, double width, double height) {

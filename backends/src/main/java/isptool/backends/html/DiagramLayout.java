@@ -54,6 +54,38 @@ final class DiagramLayout {
     private DiagramLayout() {
     }
 
+    /** Stack for the layout thread: ELK walks a graph recursively, one frame per node along a path. */
+    static final long LAYOUT_STACK_BYTES = 512L << 20;
+
+    /**
+     * Runs the layout on a thread of its own with a deep stack: on the calling thread's default stack
+     * a chain of 10,000 operators overflowed inside ELK's component search.
+     */
+    private static void runWithDeepStack(Runnable layout) {
+        Throwable[] failed = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                layout.run();
+            } catch (Throwable e) {
+                failed[0] = e;
+            }
+        }, "isptool-layout", LAYOUT_STACK_BYTES);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            t.interrupt();
+            throw new IllegalStateException("interrupted while laying out the graph drawing", e);
+        }
+        if (failed[0] instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failed[0] instanceof Error e) {
+            throw e;
+        }
+    }
+
     static Placed layout(Diagram d) {
         long start = System.nanoTime();
         boolean large = d.boxes().size() > LARGE;
@@ -97,7 +129,7 @@ final class DiagramLayout {
             edges.add(edge);
         }
 
-        new RecursiveGraphLayoutEngine().layout(root, new BasicProgressMonitor());
+        runWithDeepStack(() -> new RecursiveGraphLayoutEngine().layout(root, new BasicProgressMonitor()));
 
         Map<String, Rect> boxes = new HashMap<>();
         nodes.forEach((id, n) -> boxes.put(id, absolute(n)));

@@ -5,7 +5,10 @@ import isptool.backends.target.TestdataModels;
 import isptool.backends.tflite.TfliteModel;
 import isptool.backends.tflite.TfliteModel.OperatorInfo;
 import isptool.backends.tflite.TfliteType;
+import isptool.graph.DType;
 import isptool.graph.Graph;
+import isptool.graph.Shape;
+import isptool.graph.Value;
 import isptool.graph.io.OnnxImporter;
 import isptool.graph.shapes.ShapeInference;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +50,41 @@ class GraphDrawingTest {
         browser.open(file);
         assertEquals(List.of(), browser.errors(), title);
         return drawing;
+    }
+
+    /** x -> Relu -> Relu -> ... (n of them) -> y on a [1, 4, 8, 8] input. */
+    private static Graph reluChain(int n) {
+        Graph g = new Graph();
+        g.opsets().put("", 17L);
+        Value v = g.valueNamed("x");
+        v.setType(DType.FLOAT, Shape.of(1, 4, 8, 8));
+        g.addInput(v);
+        for (int i = 0; i < n; i++) {
+            v = g.addNode("Relu", "relu" + i, List.of(v), List.of(g.newValue("t" + i))).output(0);
+        }
+        g.addOutput(v);
+        ShapeInference.run(g);
+        return g;
+    }
+
+    /** A 5,000-operator chain overflowed the default stack inside ELK; the layout thread's stack is deep enough. */
+    @Test
+    void aDeepChainIsLaidOut() {
+        Diagram d = GraphDrawing.of(reluChain(5000));
+        assertEquals(5000, d.opCount());
+        Diagram.Drawing drawing = d.draw(null, "c:");
+        assertTrue(drawing.height() > 5000 * 24.0, "one layer per operator: " + drawing.height());
+        assertEquals(5000, Pattern.compile("<g class=\"op").matcher(drawing.svg()).results().count());
+    }
+
+    /** Above Diagram.MAX_BOXES nothing is laid out; the drawing's place says why. */
+    @Test
+    void aDiagramAboveTheLimitIsNotLaidOut() {
+        Diagram d = GraphDrawing.of(reluChain(Diagram.MAX_BOXES));
+        Diagram.Drawing drawing = d.draw(null, "c:");
+        assertEquals(0, drawing.layoutMillis());
+        assertTrue(drawing.svg().contains("not drawn: 10,002 boxes, more than the 10,000 a drawing takes"),
+                drawing.svg());
     }
 
     @Test
