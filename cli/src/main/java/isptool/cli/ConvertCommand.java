@@ -176,7 +176,9 @@ final class ConvertCommand implements Callable<Integer> {
             case QUANT_QUALITY -> String.format("isptool: %s: the %s model is not close enough to float32: %s; %s was"
                     + " not written%s", input, result.precision().name().toLowerCase(Locale.ROOT), f.message(), output,
                     result.auto() == null ? "" : " (--precision auto met the target on the calibration samples it"
-                            + " measured: give samples like the held-out input, or a --min-psnr with some margin)");
+                            + " measured, not on the held-out " + result.request().verify().described()
+                            + ": give a representative --verify-input, calibration samples like it, or a --min-psnr"
+                            + " with some margin)");
             case QNN_QUALITY -> String.format("isptool: %s: the QNN graph is not close enough to float32: %s; no QNN"
                     + " file was written", input, f.message());
             case ENCODINGS -> String.format("isptool: %s: %s; no file was written", input, f.message());

@@ -237,10 +237,29 @@ class ConvertQuantTest {
         TestFiles.Run run = TestFiles.isptool(args.toArray(String[]::new));
         assertEquals(Main.EXIT_MISMATCH, run.status(), run.out() + run.err());
         assertTrue(run.err().contains("on the held-out input, below the floor of 55.00 dB;")
-                && run.err().contains("(--precision auto met the target on the calibration samples it measured: give"
-                        + " samples like the held-out input, or a --min-psnr with some margin)")
+                && run.err().contains("(--precision auto met the target on the calibration samples it measured, not"
+                        + " on the held-out " + held + ": give a representative --verify-input, calibration samples"
+                        + " like it, or a --min-psnr with some margin)")
                 && run.err().lines().filter(l -> l.startsWith("isptool:")).count() == 1, run.err());
         assertFalse(Files.exists(out));
+    }
+
+    /**
+     * --io-layout nchw: the written output is NCHW after a border TRANSPOSE and is compared as such.
+     * It was compared as if NHWC, matched no ONNX output and the quality table (and its --min-psnr
+     * gate) came out empty. Same quantization, so the same PSNR as the NHWC model.
+     */
+    @Test
+    void nchwOutputsAreMeasuredInTheirOwnLayout() throws IOException {
+        TestFiles.Run nhwc = convert(tmp.resolve("nhwc.tflite"), calibrated("int8"));
+        assertEquals(0, nhwc.status(), nhwc.err());
+        double expected = heldOutPsnr(quantization());
+        TestFiles.Run nchw = convert(tmp.resolve("nchw.tflite"), calibrated("int8", "--io-layout", "nchw"));
+        assertEquals(0, nchw.status(), nchw.err());
+        JsonNode q = quantization();
+        assertEquals(expected, heldOutPsnr(q), 0.01);
+        assertEquals(1, q.get("quality").get("held_out").get("outputs").size());
+        assertTrue(nchw.out().contains("    output   " + QualityPrinter.db(expected)), nchw.out());
     }
 
     /** --float-ops keeps the matching node in float32 inside the integer model. */

@@ -34,6 +34,8 @@ public final class LayoutPlan {
     }
 
     private final Map<Value, Layout> layouts = new HashMap<>();
+    /** Each graph output's layout at the model's border (after its border transpose, if any). */
+    private final Map<Value, Layout> border = new HashMap<>();
     private final Set<Node> aliases = new LinkedHashSet<>();
     private final List<Transpose> transposes = new ArrayList<>();
     private final List<Transpose> reshapes = new ArrayList<>();
@@ -58,12 +60,23 @@ public final class LayoutPlan {
         for (Value out : g.outputs()) {
             Layout have = p.layoutOf(out);
             Layout want = rank(out) == 4 && nhwcIo ? Layout.NHWC : Layout.identity(rank(out));
+            p.border.put(out, want);
             if (have != null && !have.equals(want)) {
                 p.add(new Transpose(null, out, have, want, "graph output \"" + out.name() + "\" is "
                         + (nhwcIo ? "NHWC" : "kept in ONNX order (--io-layout nchw)")), dims(out));
             }
         }
         return p;
+    }
+
+    /**
+     * The layout of the tensor a model holds under v's name: for a graph output its layout at the
+     * border (NHWC, or ONNX order with --io-layout nchw, where a border TRANSPOSE writes it), for
+     * every other value {@link #layoutOf}. What a written model's tensors are compared in.
+     */
+    public Layout storedLayoutOf(Value v) {
+        Layout b = border.get(v);
+        return b != null ? b : layoutOf(v);
     }
 
     /** The stored layout of v (constants: the layout their reader needs, or identity). */

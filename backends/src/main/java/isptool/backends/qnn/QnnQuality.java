@@ -86,7 +86,7 @@ public final class QnnQuality {
             if (g.isGraphOutput(v) || actual.elementCount() == expected.elementCount()) {
                 Node n = Graph.producer(v);
                 rows.add(new QualityReport.Row(v.name(), n == null ? "" : n.name(), n == null ? "" : n.opType(),
-                        Comparison.of(v.name(), expected, toOnnx(actual, plan.layoutOf(v), expected.shape()))));
+                        Comparison.of(v.name(), expected, toOnnx(actual, plan.storedLayoutOf(v), expected.shape()))));
             }
         }
         return rows;

@@ -113,7 +113,7 @@ final class Calibration {
         all.putAll(probe.run(stored));
         if (!fromOnnx.isEmpty()) {
             ort.run(onnx, fromOnnx).forEach((name, t) -> {
-                Layout l = plan.layoutOf(g.value(name));
+                Layout l = plan.storedLayoutOf(g.value(name));
                 Tensor reference = l == null || l.isIdentity() ? t : StoredTensors.transpose(t, l.perm());
                 Tensor tflite = all.get(name);
                 if (tflite != null && agrees.computeIfAbsent(name, k -> sameValue(tflite, reference))) {

@@ -69,7 +69,7 @@ public final class QualityReport {
         for (Value v : g.outputs()) {
             Tensor t = got.get(v.name());
             if (t != null) {
-                r.put(v.name(), Probe.toOnnx(t, plan.layoutOf(v)));
+                r.put(v.name(), Probe.toOnnx(t, plan.storedLayoutOf(v)));
             }
         }
         return r;
@@ -109,6 +109,13 @@ public final class QualityReport {
         for (Value v : values) {
             Tensor expected = ref.get(v.name());
             Tensor actual = inOnnxShape(got.get(v.name()), expected, plan, v);
+            if (actual == null && g.isGraphOutput(v)) {
+                // never a quality table (and a --min-psnr gate) without the output it is about
+                throw new IllegalStateException("the written model's tensor \"" + v.name() + "\" "
+                        + (got.get(v.name()) == null ? "is missing" : "has shape " + Arrays.toString(
+                        got.get(v.name()).shape())) + " and cannot be compared with ONNX output shape "
+                        + (expected == null ? "(none)" : Arrays.toString(expected.shape())));
+            }
             if (actual != null) {
                 Node n = Graph.producer(v);
                 rows.add(new Row(v.name(), n == null ? "" : n.name(), n == null ? "" : n.opType(),
@@ -123,7 +130,7 @@ public final class QualityReport {
         if (stored == null || expected == null || stored.elementCount() != expected.elementCount()) {
             return null;
         }
-        Tensor t = Probe.toOnnx(stored, plan.layoutOf(v));
+        Tensor t = Probe.toOnnx(stored, plan.storedLayoutOf(v));
         if (Arrays.equals(t.shape(), expected.shape())) {
             return t;
         }
