@@ -117,14 +117,22 @@ final class ConvertCommand implements Callable<Integer> {
         QuantOptions options = quant.options(spec.commandLine());
         CalibrationInputs calib = quant.calibration(g, spec.commandLine());
         Map<String, Tensor> verifyInputs = Verification.inputs(g, verify.inputs, common.seed);
-        ConvertHtml.Prepared page = html.prepare(g, quant.imageOptions(spec.commandLine()), verifyInputs,
-                verify.describe(common.seed));
+        ConvertRequest.HeldOut heldOut = new ConvertRequest.HeldOut(verifyInputs, verify.describe(common.seed));
+        if (calib != null && calib.size() >= 2 && verify.inputs.isEmpty()) {
+            // measure a quantized model on data like its calibration data, not on random numbers
+            int last = calib.size() - 1;
+            heldOut = new ConvertRequest.HeldOut(calib.sample(last), "calibration sample " + calib.describe(last)
+                    + ", held out");
+            calib = calib.withoutLast();
+        }
+        ConvertHtml.Prepared page = html.prepare(g, quant.imageOptions(spec.commandLine()), heldOut.inputs(),
+                heldOut.described());
         ConvertRequest.Backend backend = qnn.encodingsOnly ? ConvertRequest.Backend.QNN_ENCODINGS
                 : qnn.isQnn() ? ConvertRequest.Backend.QNN : ConvertRequest.Backend.TFLITE;
         ConvertRequest request = new ConvertRequest(input, reference, !noReparam, nhwcIo(), caps, options,
                 quant.ioTypeGiven(), quant.auto(), quant.psnrFloor(spec.commandLine()), calib,
                 new ConvertRequest.Verify(verifyInputs, verify.describe(common.seed), verify.tolerance, verify.skip),
-                quant.perLayer, backend, new ConvertRequest.Qnn(output.getFileName().toString(), qnn.tensorVersion,
+                heldOut, quant.perLayer, backend, new ConvertRequest.Qnn(output.getFileName().toString(), qnn.tensorVersion,
                         qnn.encodingsFormat, "isptool convert "
                         + String.join(" ", spec.commandLine().getParseResult().originalArgs())));
         ConvertResult result = Conversion.run(g, request, tmp, ProgressPrinter.forStderr(err), t0);
@@ -176,7 +184,7 @@ final class ConvertCommand implements Callable<Integer> {
             case QUANT_QUALITY -> String.format("isptool: %s: the %s model is not close enough to float32: %s; %s was"
                     + " not written%s", input, result.precision().name().toLowerCase(Locale.ROOT), f.message(), output,
                     result.auto() == null ? "" : " (--precision auto met the target on the calibration samples it"
-                            + " measured, not on the held-out " + result.request().verify().described()
+                            + " measured, not on the held-out " + result.request().heldOut().described()
                             + ": give a representative --verify-input, calibration samples like it, or a --min-psnr"
                             + " with some margin)");
             case QNN_QUALITY -> String.format("isptool: %s: the QNN graph is not close enough to float32: %s; no QNN"

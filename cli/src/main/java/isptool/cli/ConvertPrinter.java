@@ -38,6 +38,10 @@ final class ConvertPrinter {
             out.printf("  calibration: %d samples (%s ... %s)%n", calib.size(), calib.describe(0),
                     calib.describe(calib.size() - 1));
             calib.notes().forEach(note -> out.printf("    note: %s%n", note));
+            if (q.heldOut().inputs() != q.verify().inputs()) {
+                out.printf("    and 1 held out (%s): not calibrated on, the quantized model is measured on it"
+                        + " (--verify-input gives another)%n", q.heldOut().described());
+            }
         }
         if (r.auto() != null) {
             AutoPlanPrinter.print(out, r.auto());
@@ -109,7 +113,7 @@ final class ConvertPrinter {
                 s.graph().nodes().size(), s.tensorVersion(), s.encodingsFormat(), s.graph().statics().size(),
                 q.qnn().name());
         s.graph().opHistogram().forEach((op, count) -> out.printf("    %s %d%n", op, count));
-        String on = q.verify().described();
+        String on = q.heldOut().described();
         QualityPrinter.printRows(out, "qnn quantsim vs float32 onnxruntime on " + on, s.outputs(), false);
         if (!s.layers().isEmpty()) {
             QualityPrinter.printRows(out, "qnn quantsim per layer on " + on, s.layers(), true);

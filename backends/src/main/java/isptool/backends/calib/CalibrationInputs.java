@@ -97,6 +97,19 @@ public final class CalibrationInputs implements CalibrationSource {
         return items.values().iterator().next().size();
     }
 
+    /**
+     * These samples without the last one: the last is held out to measure the quantized model on
+     * data like the calibration data, not calibrated on. Needs at least 2 samples.
+     */
+    public CalibrationInputs withoutLast() {
+        if (size() < 2) {
+            throw new IllegalStateException("one calibration sample cannot be split");
+        }
+        Map<String, List<Item>> rest = new LinkedHashMap<>();
+        items.forEach((name, list) -> rest.put(name, List.copyOf(list.subList(0, list.size() - 1))));
+        return new CalibrationInputs(rest, inputs, options, notes);
+    }
+
     @Override
     public Map<String, Tensor> sample(int i) {
         Map<String, Tensor> r = new LinkedHashMap<>();

@@ -152,7 +152,7 @@ public final class Conversion {
             }
             if (precision != Precision.FP32) {
                 quantized = QuantizedStage.run(tmp, g, conversion.plan(), r.calibration(), options, r.perLayer(),
-                        r.minPsnr(), r.verify().inputs(), r.verify().described(), progress);
+                        r.minPsnr(), r.heldOut().inputs(), r.heldOut().described(), progress);
                 if (!quantized.ok()) {
                     failure = new Failure(Failure.Kind.QUANT_QUALITY, quantized.failure());
                     return;
@@ -172,7 +172,7 @@ public final class Conversion {
                 }
             } else if (r.backend() == ConvertRequest.Backend.QNN) {
                 qnn = QnnStage.run(r.input(), tmp, g, conversion.plan(), precision, r.qnn(), r.minPsnr(),
-                        r.perLayer(), r.verify().inputs(), r.caps() == null ? null : Target.byName(r.caps().name()));
+                        r.perLayer(), r.heldOut().inputs(), r.caps() == null ? null : Target.byName(r.caps().name()));
                 if (qnn.failure() != null) {
                     failure = new Failure(Failure.Kind.QNN_QUALITY, qnn.failure());
                 }

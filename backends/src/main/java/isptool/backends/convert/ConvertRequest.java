@@ -21,14 +21,16 @@ import java.util.Map;
  * @param auto         choose the precision plan (--precision auto) reaching minPsnr
  * @param minPsnr      the PSNR floor of every output (NaN: none)
  * @param calibration  calibration samples, or null
- * @param verify       the held-out input the written model is checked on
+ * @param verify       the input the float model is verified on (within tolerance)
+ * @param heldOut      the input a quantized model's quality is measured and gated on: the verification
+ *                     input, or a calibration sample held out of the calibration
  * @param perLayer     per-layer quality rows
  * @param backend      what is written
  * @param qnn          the QNN files' settings (with the QNN backends)
  */
 public record ConvertRequest(Path input, Path reference, boolean reparam, boolean nhwcIo, TargetCaps caps,
         QuantOptions quant, boolean ioTypeGiven, boolean auto, double minPsnr, CalibrationInputs calibration,
-        Verify verify, boolean perLayer, Backend backend, Qnn qnn) {
+        Verify verify, HeldOut heldOut, boolean perLayer, Backend backend, Qnn qnn) {
 
     /** What the conversion writes. */
     public enum Backend {
@@ -45,6 +47,10 @@ public record ConvertRequest(Path input, Path reference, boolean reparam, boolea
      * (unless skip) and a quantized model's quality is measured on it.
      */
     public record Verify(Map<String, Tensor> inputs, String described, double tolerance, boolean skip) {
+    }
+
+    /** The input a quantized model is measured on, and what it is ("calibration sample x.png, held out"). */
+    public record HeldOut(Map<String, Tensor> inputs, String described) {
     }
 
     /** The QNN files: their stem, tensor version, encodings format (1.0.0|legacy), the command that made them. */

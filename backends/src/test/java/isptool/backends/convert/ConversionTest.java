@@ -48,8 +48,8 @@ class ConversionTest {
                 List.of(testdata("calib/raw64").toString()), new ImageOptions(null, null, null, BayerPattern.RGGB));
         return new ConvertRequest(input, input, true, true, caps,
                 new QuantOptions(precision, IoType.FLOAT32, CalibrationMethod.MSE, true, null), false, false, minPsnr,
-                calib, new ConvertRequest.Verify(Inputs.random(g, 0), "random input, seed 0", 1e-4, skipVerify), false,
-                backend, new ConvertRequest.Qnn("isp", 1, "1.0.0", "test"));
+                calib, new ConvertRequest.Verify(Inputs.random(g, 0), "random input, seed 0", 1e-4, skipVerify),
+                new ConvertRequest.HeldOut(Inputs.random(g, 0), "random input, seed 0"), false, backend, new ConvertRequest.Qnn("isp", 1, "1.0.0", "test"));
     }
 
     private ConvertResult convert(Precision precision, double minPsnr, ConvertRequest.Backend backend,
