@@ -34,7 +34,8 @@ final class ConvertHtml {
 
     @Option(names = "--html-input", paramLabel = "x.png|x.npy", description = "With --html: the sample the page's"
             + " images show: a PNG/JPEG read as calibration images are (8-bit scaled to [0, 1]; --bayer packs a RAW"
-            + " mosaic) or a float32 .npy tensor, of exactly the input's shape (default: the verification input).")
+            + " mosaic) or a float32 .npy tensor, of exactly the input's shape (default: the held-out calibration"
+            + " sample, else the verification input).")
     Path htmlInput;
 
     @Option(names = "--compare-precisions", description = "With --html and --calibration: also quantize the folded"
@@ -94,7 +95,8 @@ final class ConvertHtml {
 
     /**
      * With --html, before the passes: the graph as loaded (g then tracks what the passes fold) and
-     * the sample (--html-input, checked now, or the verification input); null without --html.
+     * the sample (--html-input, checked now, or the held-out sample: the last calibration sample, else
+     * the verification input); null without --html.
      */
     Prepared prepare(Graph g, ImageOptions image, Map<String, Tensor> verifyInputs, String verifyDescribed) {
         if (html == null) {
