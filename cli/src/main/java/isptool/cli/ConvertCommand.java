@@ -117,12 +117,13 @@ final class ConvertCommand implements Callable<Integer> {
         QuantOptions options = quant.options(spec.commandLine());
         CalibrationInputs calib = quant.calibration(g, spec.commandLine());
         Map<String, Tensor> verifyInputs = Verification.inputs(g, verify.inputs, common.seed);
-        ConvertRequest.HeldOut heldOut = new ConvertRequest.HeldOut(verifyInputs, verify.describe(common.seed));
+        ConvertRequest.HeldOut heldOut = new ConvertRequest.HeldOut(verifyInputs, verify.describe(common.seed),
+                false);
         if (calib != null && calib.size() >= 2 && verify.inputs.isEmpty()) {
             // measure a quantized model on data like its calibration data, not on random numbers
             int last = calib.size() - 1;
             heldOut = new ConvertRequest.HeldOut(calib.sample(last), "calibration sample " + calib.describe(last)
-                    + ", held out");
+                    + ", held out", true);
             calib = calib.withoutLast();
         }
         ConvertHtml.Prepared page = html.prepare(g, quant.imageOptions(spec.commandLine()), heldOut.inputs(),

@@ -38,7 +38,7 @@ final class ConvertPrinter {
             out.printf("  calibration: %d samples (%s ... %s)%n", calib.size(), calib.describe(0),
                     calib.describe(calib.size() - 1));
             calib.notes().forEach(note -> out.printf("    note: %s%n", note));
-            if (q.heldOut().inputs() != q.verify().inputs()) {
+            if (q.heldOut().fromCalibration()) {
                 out.printf("    and 1 held out (%s): not calibrated on, the quantized model is measured on it"
                         + " (--verify-input gives another)%n", q.heldOut().described());
             }

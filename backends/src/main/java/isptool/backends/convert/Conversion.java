@@ -104,6 +104,8 @@ public final class Conversion {
         final ConvertRequest r;
         final Path tmp;
         final Progress progress;
+        /** --target's profile, or null. */
+        final Target target;
         GraphStats before;
         GraphStats after;
         FloatConversion conversion;
@@ -123,6 +125,7 @@ public final class Conversion {
             this.r = r;
             this.tmp = tmp;
             this.progress = progress;
+            this.target = r.caps() == null ? null : Target.byName(r.caps().name());
             this.precision = r.quant().precision();
         }
 
@@ -135,7 +138,7 @@ public final class Conversion {
             QuantOptions options = r.quant();
             if (r.auto()) {
                 auto = AutoPrecision.choose(tmp, g, conversion.plan(), r.calibration(), options, r.minPsnr(),
-                        costs(r.caps() == null ? null : Target.byName(r.caps().name())), progress);
+                        costs(target), progress);
                 if (auto.chosen() == null) {
                     failure = new Failure(Failure.Kind.NO_PLAN, String.format(java.util.Locale.ROOT,
                             "no precision plan reaches %.2f dB on the calibration samples", auto.targetDb()));
@@ -158,11 +161,11 @@ public final class Conversion {
                     return;
                 }
             }
-            if (r.caps() != null && !(r.backend() == ConvertRequest.Backend.QNN
-                    && Target.byName(r.caps().name()).family() == Target.Family.HTP)) {
+            if (target != null && !(r.backend() == ConvertRequest.Backend.QNN
+                    && target.family() == Target.Family.HTP)) {
                 // For --backend qnn on an HTP target the QNN graph itself is judged (QnnStage), not its TFLite form.
                 TfliteModel m = TfliteModel.open(tmp);
-                targetCheck = TargetCheck.run(m, Target.byName(r.caps().name()), m.operatorOrigins());
+                targetCheck = TargetCheck.run(m, target, m.operatorOrigins());
             }
             if (r.backend() == ConvertRequest.Backend.QNN_ENCODINGS) {
                 encodings = EncodingsStage.run(r.reference(), tmp, g, r.qnn(), r.verify(), tmp,
@@ -172,7 +175,7 @@ public final class Conversion {
                 }
             } else if (r.backend() == ConvertRequest.Backend.QNN) {
                 qnn = QnnStage.run(r.input(), tmp, g, conversion.plan(), precision, r.qnn(), r.minPsnr(),
-                        r.perLayer(), r.heldOut().inputs(), r.caps() == null ? null : Target.byName(r.caps().name()));
+                        r.perLayer(), r.heldOut().inputs(), target);
                 if (qnn.failure() != null) {
                     failure = new Failure(Failure.Kind.QNN_QUALITY, qnn.failure());
                 }

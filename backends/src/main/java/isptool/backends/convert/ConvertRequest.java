@@ -49,8 +49,11 @@ public record ConvertRequest(Path input, Path reference, boolean reparam, boolea
     public record Verify(Map<String, Tensor> inputs, String described, double tolerance, boolean skip) {
     }
 
-    /** The input a quantized model is measured on, and what it is ("calibration sample x.png, held out"). */
-    public record HeldOut(Map<String, Tensor> inputs, String described) {
+    /**
+     * The input a quantized model is measured on, what it is ("calibration sample x.png, held out"),
+     * and whether it was taken out of the calibration samples (else it is the verification input).
+     */
+    public record HeldOut(Map<String, Tensor> inputs, String described, boolean fromCalibration) {
     }
 
     /** The QNN files: their stem, tensor version, encodings format (1.0.0|legacy), the command that made them. */

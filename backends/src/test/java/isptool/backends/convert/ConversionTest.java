@@ -49,7 +49,7 @@ class ConversionTest {
         return new ConvertRequest(input, input, true, true, caps,
                 new QuantOptions(precision, IoType.FLOAT32, CalibrationMethod.MSE, true, null), false, false, minPsnr,
                 calib, new ConvertRequest.Verify(Inputs.random(g, 0), "random input, seed 0", 1e-4, skipVerify),
-                new ConvertRequest.HeldOut(Inputs.random(g, 0), "random input, seed 0"), false, backend, new ConvertRequest.Qnn("isp", 1, "1.0.0", "test"));
+                new ConvertRequest.HeldOut(Inputs.random(g, 0), "random input, seed 0", false), false, backend, new ConvertRequest.Qnn("isp", 1, "1.0.0", "test"));
     }
 
     private ConvertResult convert(Precision precision, double minPsnr, ConvertRequest.Backend backend,
